@@ -1,0 +1,77 @@
+//! Where every id is defined.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::model::{ClassDef, Element, Kind};
+
+use super::SourceFile;
+
+/// One definition of an element id.
+#[derive(Clone, Copy, Debug)]
+pub struct Def<'a> {
+    pub file: &'a SourceFile,
+    pub element: &'a Element,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Every definition of each element id, in path order then source order.
+    elements: BTreeMap<String, Vec<(Arc<SourceFile>, usize)>>,
+    /// Every definition of each team-defined class id.
+    classes: BTreeMap<String, Vec<(Arc<SourceFile>, usize)>>,
+}
+
+impl Index {
+    /// Files nearer the root come first, so a top-level model's definition is the original and
+    /// an included file's the duplicate.
+    pub(super) fn build<'a>(files: impl Iterator<Item = &'a Arc<SourceFile>>) -> Index {
+        let mut files: Vec<&Arc<SourceFile>> = files.collect();
+        files.sort_by_key(|f| (f.path.matches('/').count(), f.path.as_str()));
+        let mut index = Index::default();
+        for file in files {
+            for (i, e) in file.model.elements.iter().enumerate() {
+                index.elements.entry(e.id.value.clone()).or_default().push((Arc::clone(file), i));
+            }
+            for (i, c) in file.model.classes.iter().enumerate() {
+                index.classes.entry(c.id.value.clone()).or_default().push((Arc::clone(file), i));
+            }
+        }
+        index
+    }
+
+    /// Every definition of `id`; the first is the one references resolve to.
+    pub fn defs(&self, id: &str) -> impl Iterator<Item = Def<'_>> {
+        self.elements
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|(file, i)| Some(Def { file, element: file.model.elements.get(*i)? }))
+    }
+
+    pub fn def(&self, id: &str) -> Option<Def<'_>> {
+        self.defs(id).next()
+    }
+
+    /// Every definition of the team-defined class `id`, with its file.
+    pub fn class_defs(&self, id: &str) -> impl Iterator<Item = (&SourceFile, &ClassDef)> {
+        self.classes
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|(file, i)| Some((file.as_ref(), file.model.classes.get(*i)?)))
+    }
+
+    /// The ids whose (first) definition has one of these kinds; all ids for `None`.
+    pub fn ids<'a>(&'a self, kinds: Option<&'a [Kind]>) -> impl Iterator<Item = &'a str> {
+        self.elements
+            .keys()
+            .filter(move |id| kinds.is_none_or(|ks| self.def(id).is_some_and(|d| ks.contains(&d.element.kind))))
+            .map(String::as_str)
+    }
+
+    /// All team-defined class ids.
+    pub fn class_ids(&self) -> impl Iterator<Item = &str> {
+        self.classes.keys().map(String::as_str)
+    }
+}

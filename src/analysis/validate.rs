@@ -1,0 +1,176 @@
+//! Checks that need the whole workspace: duplicate ids, references, classes and includes.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::catalog::Catalog;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Kind;
+use crate::suggest::did_you_mean;
+
+use super::paths::{join, parent};
+use super::{Index, Presence, SourceFile};
+
+pub(super) fn check(files: &BTreeMap<String, Arc<SourceFile>>, index: &Index, sink: &mut impl FnMut(&str, Diagnostic)) {
+    for file in files.values() {
+        duplicate_ids(file, index, sink);
+        references(file, index, sink);
+        classes(file, index, sink);
+        includes(file, files, sink);
+    }
+}
+
+fn duplicate_ids(file: &SourceFile, index: &Index, sink: &mut impl FnMut(&str, Diagnostic)) {
+    for element in &file.model.elements {
+        let Some(first) = index.def(&element.id.value) else { continue };
+        if std::ptr::eq(first.element, element) {
+            continue;
+        }
+        let id = &element.id.value;
+        let msg = format!(
+            "duplicate id `{id}`: it is already defined as {} {}; ids must be unique across all model files, so rename one",
+            first.element.kind.article(),
+            first.element.kind.noun()
+        );
+        sink(
+            &file.path,
+            Diagnostic::new(Code::DuplicateId, element.id.range, msg).with_related(
+                &first.file.path,
+                first.element.id.range,
+                format!("`{id}` first defined here"),
+            ),
+        );
+    }
+    for class in &file.model.classes {
+        let id = &class.id.value;
+        if Catalog::builtin().class(id).is_some() {
+            let msg = format!("`{id}` is a built-in threat class; a team class needs an id of its own");
+            sink(&file.path, Diagnostic::new(Code::DuplicateId, class.id.range, msg));
+            continue;
+        }
+        let Some((first_file, first)) = index.class_defs(id).next() else { continue };
+        if !std::ptr::eq(first, class) {
+            let msg = format!("duplicate class id `{id}`: it is already defined; rename one");
+            sink(
+                &file.path,
+                Diagnostic::new(Code::DuplicateId, class.id.range, msg).with_related(
+                    &first_file.path,
+                    first.id.range,
+                    format!("`{id}` first defined here"),
+                ),
+            );
+        }
+    }
+}
+
+fn references(file: &SourceFile, index: &Index, sink: &mut impl FnMut(&str, Diagnostic)) {
+    for r in &file.model.references {
+        let id = &r.target.value;
+        match index.def(id) {
+            Some(def) if r.expected.contains(def.element.kind) => {}
+            Some(def) => {
+                let kind = def.element.kind;
+                let msg =
+                    format!("`{}` must name {}, but `{id}` is {} {}", r.key, r.expected, kind.article(), kind.noun());
+                sink(
+                    &file.path,
+                    Diagnostic::new(Code::WrongReferenceKind, r.target.range, msg).with_related(
+                        &def.file.path,
+                        def.element.id.range,
+                        format!("`{id}` is defined here"),
+                    ),
+                );
+            }
+            None => {
+                let kinds: Vec<Kind> = r.expected.iter().collect();
+                let mut d = Diagnostic::new(
+                    Code::UnknownReference,
+                    r.target.range,
+                    format!("`{id}` in `{}` is not defined: no {} has this id", r.key, nouns(&kinds)),
+                );
+                match did_you_mean(id, index.ids(Some(&kinds))) {
+                    Some(s) => {
+                        d.message.push_str(&format!("; did you mean `{s}`?"));
+                        d = d.with_fix(format!("Replace with `{s}`"), r.target.range, s);
+                    }
+                    None => {
+                        let (section, _) = crate::model::schema::section(kinds.first().copied().unwrap_or(Kind::Asset));
+                        d.message.push_str(&format!("; define it under `{section}:`"));
+                    }
+                }
+                sink(&file.path, d);
+            }
+        }
+    }
+}
+
+fn classes(file: &SourceFile, index: &Index, sink: &mut impl FnMut(&str, Diagnostic)) {
+    let builtin = Catalog::builtin();
+    for r in &file.model.class_refs {
+        let id = &r.target.value;
+        if builtin.class(id).is_some() {
+            continue;
+        }
+        let team_defined = index.class_defs(id).next().is_some();
+        if team_defined && !r.builtin_only {
+            continue;
+        }
+        let builtin_ids = builtin.classes.iter().map(|c| c.id.as_str());
+        let mut d = if team_defined {
+            Diagnostic::new(
+                Code::UnknownClass,
+                r.target.range,
+                format!("`{id}` is a team class, but a class's `parent` must be a built-in STRIDE or LINDDUN class"),
+            )
+        } else {
+            Diagnostic::new(Code::UnknownClass, r.target.range, format!("unknown threat class `{id}`"))
+        };
+        let suggestion = if r.builtin_only {
+            did_you_mean(id, builtin_ids)
+        } else {
+            did_you_mean(id, builtin_ids.chain(index.class_ids()))
+        };
+        match suggestion {
+            Some(s) => {
+                d.message.push_str(&format!("; did you mean `{s}`?"));
+                d = d.with_fix(format!("Replace with `{s}`"), r.target.range, s);
+            }
+            None if !team_defined => d.message.push_str(
+                "; use a STRIDE class (`spoofing`, `tampering`, `repudiation`, `information-disclosure`, `denial-of-service`, `elevation-of-privilege`), a LINDDUN class, or one defined under `classes:`",
+            ),
+            None => {}
+        }
+        sink(&file.path, d);
+    }
+}
+
+fn includes(file: &SourceFile, files: &BTreeMap<String, Arc<SourceFile>>, sink: &mut impl FnMut(&str, Diagnostic)) {
+    for include in &file.model.includes {
+        let Some(path) = join(parent(&file.path), &include.value) else {
+            let msg = format!(
+                "include `{}` points outside the workspace; includes must be relative paths to files inside it",
+                include.value
+            );
+            sink(&file.path, Diagnostic::new(Code::IncludeOutsideWorkspace, include.range, msg));
+            continue;
+        };
+        let problem = match files.get(&path).map(|f| &f.presence) {
+            Some(Presence::Present) => continue,
+            Some(Presence::Unreadable(reason)) => format!("include `{}` cannot be read: {reason}", include.value),
+            Some(Presence::Missing) | None => {
+                let mut msg =
+                    format!("include `{}` names no file: `{path}` does not exist in the workspace", include.value);
+                let present = files.values().filter(|f| f.presence == Presence::Present).map(|f| f.path.as_str());
+                if let Some(s) = did_you_mean(&path, present) {
+                    msg.push_str(&format!("; did you mean `{s}`?"));
+                }
+                msg
+            }
+        };
+        sink(&file.path, Diagnostic::new(Code::IncludeNotFound, include.range, problem));
+    }
+}
+
+fn nouns(kinds: &[Kind]) -> String {
+    kinds.iter().map(|k| k.noun()).collect::<Vec<_>>().join(" or ")
+}

@@ -1,0 +1,107 @@
+//! The command-line face: parse arguments, read files, call the core, print.
+
+mod check;
+mod files;
+mod render;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use render::{Summary, WorkspaceReport, render_json, render_text};
+
+use crate::date::Date;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "threatls",
+    version,
+    about = "Checks threat models that live next to the code",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate the threat-model files under PATHs (default: the current directory).
+    Check(CheckArgs),
+    /// Print the JSON Schema of the threat-model format.
+    Schema,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    /// Files or directories to check; directories are searched respecting `.gitignore`.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Make warnings fail the check too (exit code 1).
+    #[arg(long, value_name = "LEVEL", value_enum)]
+    deny: Option<Deny>,
+    /// The date to judge acceptances and reviews against, `YYYY-MM-DD` (default: today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    today: Option<Date>,
+    /// When to color the text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
+}
+
+/// Exit codes: 0 clean, 1 problems found, 2 usage or I/O error.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Schema => {
+            let schema = crate::model::json_schema();
+            let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+            write_stdout(&format!("{text}\n")).map(|()| ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|message| {
+        let _ = writeln!(std::io::stderr().lock(), "threatls: {message}");
+        ExitCode::from(2)
+    })
+}
+
+/// Writes to stdout; a closed pipe (`threatls check | head`) is not an error.
+fn write_stdout(text: &str) -> Result<(), String> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,261 @@
+//! Diagnostics as compiler-style text and as JSON.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use crate::analysis::Workspace;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::syntax::{PositionEncoding, TextRange};
+
+/// The files of one workspace whose diagnostics are reported.
+pub struct WorkspaceReport<'a> {
+    pub workspace: &'a Workspace,
+    /// Workspace paths to report, in order.
+    pub paths: Vec<String>,
+    /// How a workspace path is shown to the user.
+    pub display: &'a dyn Fn(&str) -> String,
+}
+
+impl std::fmt::Debug for WorkspaceReport<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkspaceReport").field("paths", &self.paths).finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub information: usize,
+    pub hints: usize,
+}
+
+impl Summary {
+    fn count(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Information => self.information += 1,
+            Severity::Hint => self.hints += 1,
+        }
+    }
+}
+
+fn style(severity: Severity) -> Style {
+    let color = match severity {
+        Severity::Error => AnsiColor::BrightRed,
+        Severity::Warning => AnsiColor::BrightYellow,
+        Severity::Information => AnsiColor::BrightBlue,
+        Severity::Hint => AnsiColor::BrightCyan,
+    };
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+const BOLD: Style = Style::new().bold();
+const GUTTER: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::BrightBlue))).bold();
+
+/// `file:line:col: severity[code]: message`, the source line and a caret under the range.
+/// Lines and columns are 1-based; columns count characters. `color` adds ANSI styles.
+pub fn render_text(reports: &[WorkspaceReport<'_>], color: bool) -> (String, Summary) {
+    let paint = |s: Style, text: &str| {
+        if color { format!("{}{text}{}", s.render(), s.render_reset()) } else { text.to_owned() }
+    };
+    let mut out = String::new();
+    let mut summary = Summary::default();
+    for report in reports {
+        for path in &report.paths {
+            summary.files += 1;
+            let Some(file) = report.workspace.file(path) else { continue };
+            for d in report.workspace.diagnostics(path) {
+                summary.count(d.severity);
+                let (line, col) = line_col(report.workspace, path, d.range.start);
+                let head = format!("{}:{line}:{col}:", (report.display)(path));
+                let severity = format!("{}[{}]", d.severity.as_str(), d.code.as_str());
+                let _ = writeln!(
+                    out,
+                    "{} {}: {}",
+                    paint(BOLD, &head),
+                    paint(style(d.severity), &severity),
+                    paint(BOLD, &d.message)
+                );
+                snippet(&mut out, &file.text, &file.line_index, d.range, &paint);
+                for r in &d.related {
+                    let (line, col) = line_col(report.workspace, &r.path, r.range.start);
+                    let _ = writeln!(
+                        out,
+                        "  {} {}:{line}:{col}: {}",
+                        paint(GUTTER, "= note:"),
+                        (report.display)(&r.path),
+                        r.message
+                    );
+                }
+            }
+        }
+    }
+    let _ = writeln!(out, "{}", summary_line(&summary));
+    (out, summary)
+}
+
+fn snippet(
+    out: &mut String,
+    text: &str,
+    index: &crate::syntax::LineIndex,
+    range: TextRange,
+    paint: &dyn Fn(Style, &str) -> String,
+) {
+    let start = index.line_col(range.start);
+    let Some(line) = index.line_range(text, start.line) else { return };
+    let content = text.get(line.as_usize()).unwrap_or("");
+    if content.is_empty() && text.is_empty() {
+        return;
+    }
+    let number = (start.line + 1).to_string();
+    let pad = " ".repeat(number.len());
+    let before = text.get(line.start as usize..range.start.clamp(line.start, line.end) as usize).unwrap_or("");
+    let marked = text
+        .get(range.start.clamp(line.start, line.end) as usize..range.end.clamp(line.start, line.end) as usize)
+        .unwrap_or("");
+    // Keep tabs so the caret lines up with the source line however wide the terminal draws them.
+    let indent: String = before.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    let carets = "^".repeat(marked.chars().count().max(1));
+    let _ = writeln!(out, "{pad} {}", paint(GUTTER, "|"));
+    let _ = writeln!(out, "{} {content}", paint(GUTTER, &format!("{number} |")));
+    let _ = writeln!(out, "{pad} {} {indent}{}", paint(GUTTER, "|"), paint(BOLD, &carets));
+}
+
+fn line_col(workspace: &Workspace, path: &str, offset: u32) -> (u32, u32) {
+    let Some(file) = workspace.file(path) else { return (1, 1) };
+    let pos = file.line_index.position(&file.text, offset, PositionEncoding::Utf32);
+    (pos.line + 1, pos.col + 1)
+}
+
+fn summary_line(s: &Summary) -> String {
+    let files = plural(s.files, "file");
+    if s.errors + s.warnings + s.information + s.hints == 0 {
+        return format!("No problems found in {files}.");
+    }
+    let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
+    if s.information > 0 {
+        parts.push(format!("{} information", s.information));
+    }
+    if s.hints > 0 {
+        parts.push(plural(s.hints, "hint"));
+    }
+    format!("Found {} in {files}.", parts.join(", "))
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+#[derive(Serialize)]
+struct JsonReport {
+    diagnostics: Vec<JsonDiagnostic>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic {
+    file: String,
+    range: JsonRange,
+    severity: &'static str,
+    code: &'static str,
+    message: String,
+    related: Vec<JsonRelated>,
+    fix: Option<JsonFix>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated {
+    file: String,
+    range: JsonRange,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct JsonFix {
+    title: String,
+    edits: Vec<JsonEdit>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonEdit {
+    range: JsonRange,
+    new_text: String,
+}
+
+#[derive(Serialize)]
+struct JsonRange {
+    start: JsonPosition,
+    end: JsonPosition,
+}
+
+/// Zero-based, `character` in UTF-16 code units: LSP's positions.
+#[derive(Serialize)]
+struct JsonPosition {
+    line: u32,
+    character: u32,
+}
+
+/// One JSON document: `{"diagnostics": [...], "summary": {...}}`.
+pub fn render_json(reports: &[WorkspaceReport<'_>]) -> (String, Summary) {
+    let mut summary = Summary::default();
+    let mut diagnostics = Vec::new();
+    for report in reports {
+        let range = |path: &str, r: TextRange| {
+            let pos = |offset| {
+                let p = report
+                    .workspace
+                    .file(path)
+                    .map(|f| f.line_index.position(&f.text, offset, PositionEncoding::Utf16));
+                p.map_or(JsonPosition { line: 0, character: 0 }, |p| JsonPosition { line: p.line, character: p.col })
+            };
+            JsonRange { start: pos(r.start), end: pos(r.end) }
+        };
+        for path in &report.paths {
+            summary.files += 1;
+            for d in report.workspace.diagnostics(path) {
+                summary.count(d.severity);
+                diagnostics.push(json_diagnostic(&d, path, report, &range));
+            }
+        }
+    }
+    let text = serde_json::to_string_pretty(&JsonReport { diagnostics, summary }).unwrap_or_default();
+    (format!("{text}\n"), summary)
+}
+
+fn json_diagnostic(
+    d: &Diagnostic,
+    path: &str,
+    report: &WorkspaceReport<'_>,
+    range: &dyn Fn(&str, TextRange) -> JsonRange,
+) -> JsonDiagnostic {
+    JsonDiagnostic {
+        file: (report.display)(path),
+        range: range(path, d.range),
+        severity: d.severity.as_str(),
+        code: d.code.as_str(),
+        message: d.message.clone(),
+        related: d
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                file: (report.display)(&r.path),
+                range: range(&r.path, r.range),
+                message: r.message.clone(),
+            })
+            .collect(),
+        fix: d.fix.as_ref().map(|f| JsonFix {
+            title: f.title.clone(),
+            edits: f
+                .edits
+                .iter()
+                .map(|e| JsonEdit { range: range(path, e.range), new_text: e.new_text.clone() })
+                .collect(),
+        }),
+    }
+}

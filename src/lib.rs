@@ -1,0 +1,15 @@
+//! threatls: a language server and command-line checker for threat models that live in the
+//! repository next to the code.
+//!
+//! The analysis core ([`syntax`], [`model`], [`catalog`], [`analysis`]) does no I/O and knows
+//! nothing of LSP or terminals; [`cli`] is a thin face over it. See `ARCHITECTURE.md`.
+
+pub mod analysis;
+pub mod catalog;
+pub mod cli;
+pub mod date;
+pub mod diagnostic;
+pub mod limits;
+pub mod model;
+mod suggest;
+pub mod syntax;

@@ -1,0 +1,17 @@
+//! Every resource limit in one place. Each is documented in `docs/format.md#limits` and
+//! `SECURITY.md`; a file over a limit gets one clear diagnostic instead of unbounded work.
+
+/// The largest model file read. A 5,000-threat model is about 1 MiB.
+pub const MAX_MODEL_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The deepest nesting of YAML collections read; deeper content is skipped. The format needs 4.
+pub const MAX_NESTING_DEPTH: usize = 64;
+
+/// The most nodes that alias expansion may add to one file ("billion laughs" stops here).
+pub const MAX_ALIAS_NODES: usize = 10_000;
+
+/// The most syntax errors reported (and recovered from) in one file.
+pub const MAX_SYNTAX_ERRORS: usize = 50;
+
+/// The most diagnostics reported for one file; one more says how many were left out.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 1_000;

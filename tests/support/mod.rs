@@ -1,0 +1,131 @@
+//! The fixture mini-language shared by the data-driven tests.
+//!
+//! A fixture is one text file holding one or more workspace files, in the style of
+//! rust-analyzer's `//- /path` fixtures. Header lines start with `#-`, which YAML reads as a
+//! comment, so a single-file fixture is itself a valid model file:
+//!
+//! ```text
+//! #- today: 2026-11-22            optional; the date the analysis runs on
+//! #- threatmodel.yaml             starts a file (the default name when no header is given)
+//! #- payments/threatmodel.yaml escaped
+//!                                 a file whose `\xNN` escapes become raw bytes
+//! #- big.threatmodel.yaml fill=5000000
+//!                                 a file padded with YAML comments to that many bytes
+//! #- locked.yaml unreadable=permission denied
+//!                                 a file the reader could not read, and why
+//! ```
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use threatls::analysis::{FileInput, Options, Workspace};
+use threatls::date::Date;
+
+pub const DEFAULT_TODAY: &str = "2026-06-15";
+
+pub struct Fixture {
+    pub today: Date,
+    pub files: Vec<(String, FileInput)>,
+}
+
+pub fn parse_fixture(text: &str) -> Fixture {
+    let mut today = Date::parse(DEFAULT_TODAY).unwrap();
+    let mut files: Vec<(String, Vec<u8>, Option<&str>)> = Vec::new();
+    let mut current: Option<(String, String, Option<&str>)> = None;
+    // Text before the first file header is the whole file when there is no header, and a
+    // description of the fixture otherwise.
+    let mut preamble = String::new();
+    for line in text.split_inclusive('\n') {
+        let Some(header) = line.strip_prefix("#- ") else {
+            match &mut current {
+                Some((_, body, _)) => body.push_str(line),
+                None => preamble.push_str(line),
+            }
+            continue;
+        };
+        let header = header.trim_end();
+        if let Some(date) = header.strip_prefix("today: ") {
+            today = Date::parse(date).unwrap_or_else(|| panic!("bad fixture date {date}"));
+            continue;
+        }
+        if let Some((path, body, option)) = current.take() {
+            files.push((path, body.into_bytes(), option));
+        }
+        let (path, option) = match header.split_once(' ') {
+            Some((path, option)) => (path, Some(option)),
+            None => (header, None),
+        };
+        current = Some((path.to_owned(), String::new(), option));
+    }
+    if let Some((path, body, option)) = current.take() {
+        files.push((path, body.into_bytes(), option));
+    }
+    if files.is_empty() {
+        files.push(("threatmodel.yaml".to_owned(), preamble.into_bytes(), None));
+    }
+    let files = files
+        .into_iter()
+        .map(|(path, body, option)| {
+            let bytes = match option {
+                None => body,
+                Some("escaped") => unescape(&body),
+                Some(reason) if reason.starts_with("unreadable=") => {
+                    return (path, FileInput::Unreadable(reason["unreadable=".len()..].to_owned()));
+                }
+                Some(fill) if fill.starts_with("fill=") => {
+                    let size: usize = fill["fill=".len()..].parse().unwrap();
+                    let mut bytes = body;
+                    while bytes.len() < size {
+                        bytes.extend_from_slice(b"# padding to make the file large\n");
+                    }
+                    bytes
+                }
+                Some(other) => panic!("unknown fixture option {other}"),
+            };
+            (path, FileInput::Bytes(bytes))
+        })
+        .collect();
+    Fixture { today, files }
+}
+
+fn unescape(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'\\' && body.get(i + 1) == Some(&b'x') {
+            let hex = std::str::from_utf8(&body[i + 2..i + 4]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 4;
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Builds the workspace a fixture describes, the way the CLI does: every file, then whatever
+/// their includes name (as missing when the fixture does not hold it).
+pub fn workspace(fixture: &Fixture) -> Workspace {
+    let mut ws = Workspace::new(Options { today: fixture.today });
+    for (path, input) in &fixture.files {
+        ws.set_file(path, input.clone());
+    }
+    loop {
+        let missing = ws.unloaded_includes();
+        if missing.is_empty() {
+            break;
+        }
+        for path in missing {
+            ws.set_file(&path, FileInput::Missing);
+        }
+    }
+    ws
+}
+
+/// The diagnostics of every fixture file, rendered as `threatls check` prints them.
+pub fn check_output(fixture: &Fixture) -> String {
+    let ws = workspace(fixture);
+    let display = |p: &str| p.to_owned();
+    let paths = fixture.files.iter().map(|(p, _)| p.clone()).collect();
+    let report = threatls::cli::WorkspaceReport { workspace: &ws, paths, display: &display };
+    threatls::cli::render_text(&[report], false).0
+}
