@@ -127,31 +127,30 @@ fn size(bytes: u64) -> String {
     }
 }
 
+/// Decodes a file's bytes. The text kept for a file that fails to decode is for showing the
+/// diagnostic's line only; such a file is not parsed.
 fn decode(bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
     if bytes.len() as u64 > MAX_MODEL_FILE_BYTES {
         diagnostics.push(too_large(bytes.len() as u64));
         return None;
     }
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Some(binary(&bytes, nul, diagnostics));
+    }
     match String::from_utf8(bytes) {
-        Ok(text) => checked_text(text, diagnostics),
+        Ok(text) => Some(text),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            let mut bytes = e.into_bytes();
-            let bad = bytes.get(valid).copied().unwrap_or(0);
-            if bytes.contains(&0) {
-                diagnostics.push(binary(bytes.iter().position(|&b| b == 0).unwrap_or(0)));
-                return None;
-            }
-            bytes.truncate(valid);
-            // Keep the valid prefix so the diagnostic can show the line where decoding stopped.
-            let prefix = String::from_utf8(bytes).unwrap_or_default();
+            let bad = e.as_bytes().get(valid).copied().unwrap_or(0);
+            // Invalid bytes become U+FFFD from `valid` on, so offsets up to it are unchanged.
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let at = u32::try_from(valid).unwrap_or(u32::MAX);
             diagnostics.push(Diagnostic::new(
                 Code::NotUtf8,
-                TextRange::empty(at),
+                TextRange::new(at, at + 3),
                 format!("this file is not valid UTF-8: byte 0x{bad:02X} here does not start a character; save the file as UTF-8"),
             ));
-            Some(prefix)
+            Some(text)
         }
     }
 }
@@ -162,18 +161,19 @@ fn checked_text(text: String, diagnostics: &mut Vec<Diagnostic>) -> Option<Strin
         return None;
     }
     match text.bytes().position(|b| b == 0) {
-        Some(at) => {
-            diagnostics.push(binary(at));
-            None
-        }
+        Some(nul) => Some(binary(text.as_bytes(), nul, diagnostics)),
         None => Some(text),
     }
 }
 
-fn binary(at: usize) -> Diagnostic {
-    Diagnostic::new(
+/// Reports a NUL byte at its position; returns the text before it, to show that line.
+fn binary(bytes: &[u8], nul: usize, diagnostics: &mut Vec<Diagnostic>) -> String {
+    let before = String::from_utf8_lossy(bytes.get(..nul).unwrap_or_default()).into_owned();
+    let at = u32::try_from(before.len()).unwrap_or(u32::MAX);
+    diagnostics.push(Diagnostic::new(
         Code::BinaryFile,
-        TextRange::empty(0),
-        format!("this file contains a NUL byte (at byte {at}), so it looks binary; a model file must be YAML text"),
-    )
+        TextRange::empty(at),
+        "this file contains a NUL byte here, so it looks binary; a model file must be YAML text",
+    ));
+    before
 }

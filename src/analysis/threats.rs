@@ -66,6 +66,9 @@ pub(super) fn check(
 
 fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], today: Date) -> ThreatState {
     let targets: BTreeSet<&str> = threat.affects.iter().map(|t| t.value.as_str()).collect();
+    // Reported in the order `affects:` lists them.
+    let mut seen = BTreeSet::new();
+    let ordered: Vec<&str> = threat.affects.iter().map(|t| t.value.as_str()).filter(|t| seen.insert(*t)).collect();
     let effective: Vec<&MitigationRef<'_>> =
         mitigations.iter().filter(|m| m.mitigation.status.is_effective()).collect();
     let mut covered = BTreeSet::new();
@@ -87,7 +90,7 @@ fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], today: Date) -> Th
         return ThreatState::Accepted { by: by.value.clone(), until: until.value };
     }
     ThreatState::Open {
-        uncovered: targets.difference(&covered).map(|t| (*t).to_owned()).collect(),
+        uncovered: ordered.into_iter().filter(|t| !covered.contains(t)).map(str::to_owned).collect(),
         expired: valid.map(|(_, _, until)| until.value),
     }
 }
@@ -153,7 +156,7 @@ fn threat_findings(
         why.push_str(&format!(", and its acceptance expired on {date}"));
     }
     let msg = format!(
-        "threat `{id}` ({}{class}) is open: {why}; implement a mitigation that covers it (`status: implemented`), or accept the risk under `accepted:` with `by`, `reason` and `until`",
+        "threat `{id}` ({}{class}) is open: {why}; implement a mitigation for it, or accept the risk with `accepted:`",
         severity.value.as_str()
     );
     let mut d = Diagnostic::new(Code::OpenThreat, element.id.range, msg);

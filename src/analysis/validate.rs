@@ -158,8 +158,11 @@ fn includes(file: &SourceFile, files: &BTreeMap<String, Arc<SourceFile>>, sink: 
             Some(Presence::Present) => continue,
             Some(Presence::Unreadable(reason)) => format!("include `{}` cannot be read: {reason}", include.value),
             Some(Presence::Missing) | None => {
-                let mut msg =
-                    format!("include `{}` names no file: `{path}` does not exist in the workspace", include.value);
+                let mut msg = if path == include.value {
+                    format!("include `{path}` names no file in the workspace")
+                } else {
+                    format!("include `{}` names no file: there is no `{path}` in the workspace", include.value)
+                };
                 let present = files.values().filter(|f| f.presence == Presence::Present).map(|f| f.path.as_str());
                 if let Some(s) = did_you_mean(&path, present) {
                     msg.push_str(&format!("; did you mean `{s}`?"));

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::analysis::Workspace;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::syntax::{PositionEncoding, TextRange};
+use crate::syntax::{LineIndex, PositionEncoding, TextRange};
 
 /// The files of one workspace whose diagnostics are reported.
 pub struct WorkspaceReport<'a> {
@@ -99,31 +99,52 @@ pub fn render_text(reports: &[WorkspaceReport<'_>], color: bool) -> (String, Sum
     (out, summary)
 }
 
-fn snippet(
-    out: &mut String,
-    text: &str,
-    index: &crate::syntax::LineIndex,
-    range: TextRange,
-    paint: &dyn Fn(Style, &str) -> String,
-) {
+/// Lines longer than this are shown as a window around the range.
+const MAX_SNIPPET_CHARS: usize = 120;
+
+fn snippet(out: &mut String, text: &str, index: &LineIndex, range: TextRange, paint: &dyn Fn(Style, &str) -> String) {
     let start = index.line_col(range.start);
     let Some(line) = index.line_range(text, start.line) else { return };
-    let content = text.get(line.as_usize()).unwrap_or("");
-    if content.is_empty() && text.is_empty() {
+    if text.is_empty() {
         return;
     }
+    let clamp = |offset: u32| offset.clamp(line.start, line.end) as usize;
+    let before = text.get(line.start as usize..clamp(range.start)).unwrap_or("");
+    let marked = text.get(clamp(range.start)..clamp(range.end)).unwrap_or("");
+    let after = text.get(clamp(range.end)..line.end as usize).unwrap_or("");
+    let (before, marked, after) = window(before, marked, after);
     let number = (start.line + 1).to_string();
     let pad = " ".repeat(number.len());
-    let before = text.get(line.start as usize..range.start.clamp(line.start, line.end) as usize).unwrap_or("");
-    let marked = text
-        .get(range.start.clamp(line.start, line.end) as usize..range.end.clamp(line.start, line.end) as usize)
-        .unwrap_or("");
     // Keep tabs so the caret lines up with the source line however wide the terminal draws them.
     let indent: String = before.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
     let carets = "^".repeat(marked.chars().count().max(1));
     let _ = writeln!(out, "{pad} {}", paint(GUTTER, "|"));
-    let _ = writeln!(out, "{} {content}", paint(GUTTER, &format!("{number} |")));
+    let _ = writeln!(out, "{} {before}{marked}{after}", paint(GUTTER, &format!("{number} |")));
     let _ = writeln!(out, "{pad} {} {indent}{}", paint(GUTTER, "|"), paint(BOLD, &carets));
+}
+
+/// Shortens a long line to about [`MAX_SNIPPET_CHARS`] around the marked part, with `...`.
+fn window(before: &str, marked: &str, after: &str) -> (String, String, String) {
+    let count = |s: &str| s.chars().count();
+    if count(before) + count(marked) + count(after) <= MAX_SNIPPET_CHARS {
+        return (before.to_owned(), marked.to_owned(), after.to_owned());
+    }
+    let keep_before = 30;
+    let before = if count(before) > keep_before {
+        let tail: String = before.chars().skip(count(before) - keep_before).collect();
+        format!("...{tail}")
+    } else {
+        before.to_owned()
+    };
+    let room = MAX_SNIPPET_CHARS.saturating_sub(count(&before));
+    let marked: String = marked.chars().take(room).collect();
+    let room = room.saturating_sub(count(&marked));
+    let after = if count(after) > room {
+        format!("{}...", after.chars().take(room).collect::<String>())
+    } else {
+        after.to_owned()
+    };
+    (before, marked, after)
 }
 
 fn line_col(workspace: &Workspace, path: &str, offset: u32) -> (u32, u32) {
@@ -135,7 +156,7 @@ fn line_col(workspace: &Workspace, path: &str, offset: u32) -> (u32, u32) {
 fn summary_line(s: &Summary) -> String {
     let files = plural(s.files, "file");
     if s.errors + s.warnings + s.information + s.hints == 0 {
-        return format!("No problems found in {files}.");
+        return format!("Checked {files}: no problems found.");
     }
     let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
     if s.information > 0 {
@@ -144,7 +165,7 @@ fn summary_line(s: &Summary) -> String {
     if s.hints > 0 {
         parts.push(plural(s.hints, "hint"));
     }
-    format!("Found {} in {files}.", parts.join(", "))
+    format!("Checked {files}: {}.", parts.join(", "))
 }
 
 fn plural(n: usize, noun: &str) -> String {

@@ -267,10 +267,17 @@ impl Lowerer<'_> {
             .or_else(|| map.entries.first().map(|e| e.key.range))
             .unwrap_or(TextRange::empty(node_range.start));
         let example = format!("{}: {}", field.key, field.example);
+        let hint = match field.ty {
+            Ty::Enum(values) => {
+                let list: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                format!("add `{}:` with one of {}", field.key, list.join(", "))
+            }
+            _ => format!("add `{example}`"),
+        };
         let mut d = Diagnostic::new(
             Code::MissingKey,
             at,
-            format!("{} is missing the required key `{}`; add `{example}`", shape.what, field.key),
+            format!("{} is missing the required key `{}`; {hint}", shape.what, field.key),
         );
         if let Some(first) = map.entries.first() {
             let start = first.key.range.start;

@@ -129,3 +129,27 @@ pub fn check_output(fixture: &Fixture) -> String {
     let report = threatls::cli::WorkspaceReport { workspace: &ws, paths, display: &display };
     threatls::cli::render_text(&[report], false).0
 }
+
+/// A YAML file as JSON, the way a YAML editor extension hands it to a JSON Schema validator.
+pub fn yaml_to_json(text: &str) -> serde_json::Value {
+    use threatls::syntax::{ScalarKind, Value};
+    fn convert(node: &threatls::syntax::Node) -> serde_json::Value {
+        match &node.value {
+            Value::Scalar(s) => match s.kind {
+                ScalarKind::Null => serde_json::Value::Null,
+                ScalarKind::Bool => serde_json::Value::Bool(s.text.eq_ignore_ascii_case("true")),
+                ScalarKind::Int => s.text.parse::<i64>().map_or(serde_json::Value::Null, Into::into),
+                ScalarKind::Float => s.text.parse::<f64>().map_or(serde_json::Value::Null, Into::into),
+                ScalarKind::Str => serde_json::Value::String(s.text.clone()),
+            },
+            Value::Sequence(seq) => seq.items.iter().map(convert).collect(),
+            Value::Mapping(map) => {
+                map.entries.iter().filter_map(|e| Some((e.key_text()?.to_owned(), convert(&e.value)))).collect()
+            }
+            Value::Invalid => serde_json::Value::Null,
+        }
+    }
+    let parsed = threatls::syntax::parse_yaml(text);
+    assert!(parsed.diagnostics.is_empty(), "not valid YAML: {:?}", parsed.diagnostics);
+    parsed.root.as_ref().map_or(serde_json::Value::Null, convert)
+}
