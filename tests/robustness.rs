@@ -1,0 +1,167 @@
+//! Bad input is normal input: mutated fixtures and random bytes go through the whole analysis
+//! (and every position conversion) without a panic. A fixed-seed generator keeps it repeatable;
+//! the fuzz targets explore further.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod support;
+
+use threatls::analysis::{FileInput, Options, Workspace};
+use threatls::date::Date;
+use threatls::syntax::{LineCol, LineIndex, PositionEncoding};
+
+/// xorshift64*: small, deterministic, good enough to pick mutations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const PIECES: &[&[u8]] = &[
+    b":",
+    b": ",
+    b"- ",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b",",
+    b"&a ",
+    b"*a",
+    b"!!str ",
+    b"\"",
+    b"'",
+    b"|\n",
+    b">-\n",
+    b"#",
+    b"\t",
+    b"\r",
+    b"\r\n",
+    b"\n",
+    b"\n  ",
+    b"---\n",
+    b"...\n",
+    b"\xF0\x9F\x98\x80",
+    b"\xC3",
+    b"\0",
+    b"~",
+    b"? ",
+    b"id: ",
+    b"threats:\n  - ",
+    b"affects: [",
+    b"accepted: {",
+    b"until: 2026-02-30",
+    b"includes: [../x]",
+];
+
+fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
+    let mut bytes = input.to_vec();
+    for _ in 0..1 + rng.below(8) {
+        let at = rng.below(bytes.len() + 1);
+        match rng.below(4) {
+            0 => bytes.splice(at..at, PIECES[rng.below(PIECES.len())].iter().copied()).for_each(drop),
+            1 if !bytes.is_empty() => {
+                let end = (at + rng.below(16)).min(bytes.len());
+                bytes.drain(at.min(end)..end);
+            }
+            2 if at < bytes.len() => bytes[at] = rng.next() as u8,
+            _ => bytes.truncate(at),
+        }
+    }
+    bytes
+}
+
+fn analyse_everything(files: &[(String, Vec<u8>)]) {
+    let mut ws = Workspace::new(Options { today: Date::parse("2026-06-15").unwrap() });
+    for (path, bytes) in files {
+        ws.set_file(path, FileInput::Bytes(bytes.clone()));
+    }
+    for path in ws.unloaded_includes() {
+        ws.set_file(&path, FileInput::Missing);
+    }
+    let paths: Vec<String> = ws.paths().map(str::to_owned).collect();
+    for path in &paths {
+        let file = ws.file(path).unwrap();
+        let len = file.text.len() as u32;
+        for d in ws.diagnostics(path) {
+            assert!(d.range.start <= d.range.end && d.range.end <= len, "{path}: range {:?} outside {len}", d.range);
+            for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32] {
+                let pos = file.line_index.position(&file.text, d.range.start, encoding);
+                let back = file.line_index.offset(&file.text, pos, encoding);
+                assert!(back <= len);
+            }
+        }
+    }
+    let report = threatls::cli::WorkspaceReport { workspace: &ws, paths, display: &|p: &str| p.to_owned() };
+    let _ = threatls::cli::render_text(std::slice::from_ref(&report), false);
+    let _ = threatls::cli::render_json(&[report]);
+}
+
+#[test]
+fn mutated_fixtures_never_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut seeds: Vec<Vec<(String, Vec<u8>)>> = Vec::new();
+    for entry in std::fs::read_dir(root).unwrap() {
+        for case in ["fail.yaml", "pass.yaml"] {
+            let text = std::fs::read_to_string(entry.as_ref().unwrap().path().join(case)).unwrap();
+            let fixture = support::parse_fixture(&text);
+            let files = fixture
+                .files
+                .into_iter()
+                .filter_map(|(p, input)| match input {
+                    FileInput::Bytes(b) if b.len() < 100_000 => Some((p, b)),
+                    _ => None,
+                })
+                .collect();
+            seeds.push(files);
+        }
+    }
+    let mut rng = Rng(0x5EED_CAFE_F00D_D00D);
+    let mut runs = 0;
+    for _ in 0..60 {
+        for seed in &seeds {
+            let files: Vec<(String, Vec<u8>)> = seed.iter().map(|(p, b)| (p.clone(), mutate(&mut rng, b))).collect();
+            analyse_everything(&files);
+            runs += 1;
+        }
+    }
+    assert!(runs > 3000);
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    let mut rng = Rng(42);
+    for _ in 0..2000 {
+        let len = rng.below(300);
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| if rng.below(2) == 0 { rng.next() as u8 } else { PIECES[rng.below(PIECES.len())][0] })
+            .collect();
+        analyse_everything(&[("threatmodel.yaml".into(), bytes)]);
+    }
+}
+
+#[test]
+fn positions_clamp_everywhere() {
+    let mut rng = Rng(7);
+    let texts = ["", "a", "a\r\nb\rc\n", "é😀\r\n\r\n😀x", "\n\n\n", "x: [1, 2]\r"];
+    for text in texts {
+        let index = LineIndex::new(text);
+        for _ in 0..2000 {
+            let pos = LineCol { line: rng.below(8) as u32, col: rng.below(12) as u32 };
+            for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32] {
+                let offset = index.offset(text, pos, encoding);
+                assert!(text.is_char_boundary(offset as usize), "{text:?} {pos:?} -> {offset}");
+                let again = index.position(text, offset, encoding);
+                assert_eq!(index.offset(text, again, encoding), offset);
+            }
+        }
+    }
+}
