@@ -147,6 +147,12 @@ impl Diagnostic {
         self
     }
 
+    /// Appends "did you mean `x`?" to the message and offers the replacement as the fix.
+    pub fn with_suggestion(mut self, range: TextRange, suggestion: &str) -> Diagnostic {
+        self.message.push_str(&format!("; did you mean `{suggestion}`?"));
+        self.with_fix(format!("Replace with `{suggestion}`"), range, suggestion)
+    }
+
     pub fn with_fix(mut self, title: impl Into<String>, range: TextRange, new_text: impl Into<String>) -> Diagnostic {
         self.fix = Some(Fix { title: title.into(), edits: vec![Edit { range, new_text: new_text.into() }] });
         self

@@ -89,10 +89,7 @@ fn references(file: &SourceFile, index: &Index, sink: &mut impl FnMut(&str, Diag
                     format!("`{id}` in `{}` is not defined: no {} has this id", r.key, nouns(&kinds)),
                 );
                 match did_you_mean(id, index.ids(Some(&kinds))) {
-                    Some(s) => {
-                        d.message.push_str(&format!("; did you mean `{s}`?"));
-                        d = d.with_fix(format!("Replace with `{s}`"), r.target.range, s);
-                    }
+                    Some(s) => d = d.with_suggestion(r.target.range, s),
                     None => {
                         let (section, _) = crate::model::schema::section(kinds.first().copied().unwrap_or(Kind::Asset));
                         d.message.push_str(&format!("; define it under `{section}:`"));
@@ -131,10 +128,7 @@ fn classes(file: &SourceFile, index: &Index, sink: &mut impl FnMut(&str, Diagnos
             did_you_mean(id, builtin_ids.chain(index.class_ids()))
         };
         match suggestion {
-            Some(s) => {
-                d.message.push_str(&format!("; did you mean `{s}`?"));
-                d = d.with_fix(format!("Replace with `{s}`"), r.target.range, s);
-            }
+            Some(s) => d = d.with_suggestion(r.target.range, s),
             None if !team_defined => d.message.push_str(
                 "; use a STRIDE class (`spoofing`, `tampering`, `repudiation`, `information-disclosure`, `denial-of-service`, `elevation-of-privilege`), a LINDDUN class, or one defined under `classes:`",
             ),

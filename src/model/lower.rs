@@ -227,12 +227,8 @@ impl Lowerer<'_> {
         let keys = shape.fields.iter().map(|f| f.key);
         let suggestion = did_you_mean(key, keys.clone());
         let d = match suggestion {
-            Some(s) => Diagnostic::new(
-                Code::UnknownKey,
-                range,
-                format!("unknown key `{key}` in {}; did you mean `{s}`?", shape.what),
-            )
-            .with_fix(format!("Replace with `{s}`"), range, s),
+            Some(s) => Diagnostic::new(Code::UnknownKey, range, format!("unknown key `{key}` in {}", shape.what))
+                .with_suggestion(range, s),
             None => {
                 let list: Vec<String> = keys.map(|k| format!("`{k}`")).collect();
                 Diagnostic::new(
@@ -496,8 +492,7 @@ impl Lowerer<'_> {
             d.message.push_str(", or a number of days such as `45d`");
         }
         if let Some(s) = did_you_mean(&text.value, allowed) {
-            d.message.push_str(&format!("; did you mean `{s}`?"));
-            d = d.with_fix(format!("Replace with `{s}`"), text.range, s);
+            d = d.with_suggestion(text.range, s);
         }
         self.push(d);
     }
