@@ -67,6 +67,7 @@ codes! {
     DuplicateKey = "duplicate-key", Error, "a mapping has the same key twice";
     LimitExceeded = "limit-exceeded", Error, "the file exceeds a resource limit (nesting, aliases, errors)";
     MultipleDocuments = "multiple-documents", Warning, "the file holds more than one YAML document";
+    TomlSyntax = "toml-syntax", Error, "`threatls.toml` is not valid TOML";
     // The shape of the format.
     UnsupportedVersion = "unsupported-version", Error, "`threatmodel:` names a format version this threatls does not read";
     UnknownKey = "unknown-key", Error, "a key that the format does not define";
@@ -90,6 +91,14 @@ codes! {
     ReviewOverdue = "review-overdue", Warning, "the model's last review is older than its cadence allows";
     ThreatAffectsNothing = "threat-affects-nothing", Warning, "a threat that names no asset or flow in `affects:`";
     TargetNotAffected = "target-not-affected", Warning, "a mitigation's `on:` names a target its threats do not affect";
+    // Code annotations.
+    MalformedAnnotation = "malformed-annotation", Error, "a line that starts with an annotation verb and was meant as one, but does not parse";
+    ProseLike = "prose-like", Warning, "a comment that starts with an annotation verb but reads as prose";
+    UnknownVerb = "unknown-verb", Warning, "a comment that starts with a misspelt annotation verb";
+    UnmatchedShield = "unmatched-shield", Warning, "a `@shield:begin` without a `@shield:end`";
+    UnmitigatedExposure = "unmitigated-exposure", Error, "code exposed to a threat that is neither mitigated there nor accepted";
+    UnbackedMitigation = "unbacked-mitigation", Information, "a mitigation marked implemented that no `@mitigates` in code backs";
+    ControlNotImplemented = "control-not-implemented", Warning, "a `@mitigates` names a control the model does not mark implemented";
 }
 
 /// Another place that matters for a diagnostic (the first definition of a duplicate id).

@@ -5,8 +5,10 @@
 //! nothing of LSP or terminals; [`cli`] is a thin face over it. See `ARCHITECTURE.md`.
 
 pub mod analysis;
+pub mod annotations;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod limits;

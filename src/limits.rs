@@ -15,3 +15,10 @@ pub const MAX_SYNTAX_ERRORS: usize = 50;
 
 /// The most diagnostics reported for one file; one more says how many were left out.
 pub const MAX_DIAGNOSTICS_PER_FILE: usize = 1_000;
+
+/// The largest source file scanned for annotations; larger files (minified or generated code)
+/// are skipped with a note.
+pub const MAX_SOURCE_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The longest annotation line read; a longer one gets one diagnostic.
+pub const MAX_ANNOTATION_LINE_BYTES: usize = 4096;

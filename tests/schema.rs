@@ -21,6 +21,7 @@ fn fixture_files(path: &Path) -> Vec<(String, String)> {
     fixture
         .files
         .into_iter()
+        .filter(|(name, _)| threatls::analysis::is_model_file_name(name.rsplit('/').next().unwrap_or(name)))
         .filter_map(|(name, input)| match input {
             threatls::analysis::FileInput::Bytes(b) => Some((name, String::from_utf8(b).ok()?)),
             _ => None,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::model::{ClassDef, Element, Kind};
 
-use super::SourceFile;
+use super::{FileKind, SourceFile};
 
 /// One definition of an element id.
 #[derive(Clone, Copy, Debug)]
@@ -23,11 +23,11 @@ pub struct Index {
 }
 
 impl Index {
-    /// Files nearer the root come first, so a top-level model's definition is the original and
-    /// an included file's the duplicate.
+    /// Model files come before source files and files nearer the root first, so a top-level
+    /// model's definition is the original and an included file's or the code's the duplicate.
     pub(super) fn build<'a>(files: impl Iterator<Item = &'a Arc<SourceFile>>) -> Index {
         let mut files: Vec<&Arc<SourceFile>> = files.collect();
-        files.sort_by_key(|f| (f.path.matches('/').count(), f.path.as_str()));
+        files.sort_by_key(|f| (f.kind != FileKind::Model, f.path.matches('/').count(), f.path.as_str()));
         let mut index = Index::default();
         for file in files {
             for (i, e) in file.model.elements.iter().enumerate() {

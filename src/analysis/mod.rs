@@ -4,6 +4,7 @@
 //! diagnostics. Everything derived is computed here, lazily and from the inputs only, so the two
 //! faces can never disagree. No I/O, no clock: "today" is an input.
 
+mod code;
 mod index;
 mod paths;
 mod source_file;
@@ -15,9 +16,10 @@ use std::sync::{Arc, OnceLock};
 
 pub use index::{Def, Index};
 pub use paths::{is_model_file_name, join as join_path, parent as parent_dir};
-pub use source_file::{FileInput, Presence, SourceFile};
+pub use source_file::{FileInput, FileKind, Presence, Skipped, SourceFile};
 pub use threats::ThreatState;
 
+use crate::config::{CONFIG_FILE, Config};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::MAX_DIAGNOSTICS_PER_FILE;
@@ -55,9 +57,50 @@ impl Workspace {
         &self.options
     }
 
-    /// Sets (or replaces) the content of the file at `path`, workspace-relative with `/`.
+    /// How the file at `path` is read: as a model when its name says so or a model includes
+    /// it, as source code when its language is known, otherwise not at all.
+    pub fn kind_of(&self, path: &str) -> Option<FileKind> {
+        let config = self.config();
+        if path == CONFIG_FILE {
+            return Some(FileKind::Config);
+        }
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let named_model = is_model_file_name(name) && !config.is_excluded(path);
+        if named_model || config.is_extra_model(path) || self.is_included(path) {
+            Some(FileKind::Model)
+        } else if crate::annotations::comment_syntax(path).is_some() && config.scans(path) {
+            Some(FileKind::Code)
+        } else {
+            None
+        }
+    }
+
+    /// The workspace's settings, from its `threatls.toml` (defaults without one).
+    pub fn config(&self) -> &Config {
+        static DEFAULT: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
+        self.files
+            .get(CONFIG_FILE)
+            .and_then(|f| f.config.as_ref())
+            .unwrap_or_else(|| DEFAULT.get_or_init(Config::default))
+    }
+
+    fn is_included(&self, path: &str) -> bool {
+        self.files.values().filter(|f| f.kind == FileKind::Model).any(|f| {
+            f.model.includes.iter().any(|inc| join_path(parent_dir(&f.path), &inc.value).as_deref() == Some(path))
+        })
+    }
+
+    /// Sets (or replaces) the content of the file at `path`, workspace-relative with `/`, read
+    /// as [`Workspace::kind_of`] says. Files of no known kind are ignored.
     pub fn set_file(&mut self, path: &str, input: FileInput) {
-        self.files.insert(path.to_owned(), Arc::new(SourceFile::new(path, input)));
+        if let Some(kind) = self.kind_of(path) {
+            self.insert(SourceFile::new(path, input, kind));
+        }
+    }
+
+    /// Adds a file read elsewhere (a face may build [`SourceFile`]s in parallel).
+    pub fn insert(&mut self, file: SourceFile) {
+        self.files.insert(file.path.clone(), Arc::new(file));
         self.analysis = OnceLock::new();
     }
 
@@ -83,7 +126,7 @@ impl Workspace {
             .files
             .values()
             .flat_map(|f| f.model.includes.iter().filter_map(|inc| join_path(parent_dir(&f.path), &inc.value)))
-            .filter(|p| !self.files.contains_key(p))
+            .filter(|p| self.files.get(p).is_none_or(|f| f.kind != FileKind::Model))
             .collect();
         out.sort();
         out.dedup();
@@ -121,7 +164,8 @@ impl Analysis {
         let mut diagnostics: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         let mut sink = |path: &str, d: Diagnostic| diagnostics.entry(path.to_owned()).or_default().push(d);
         validate::check(files, &index, &mut sink);
-        let threat_states = threats::check(files, &index, options, &mut sink);
+        let code = code::collect(files.values(), &index, options.today, &mut sink);
+        let threat_states = threats::check(files, &index, options, &code, &mut sink);
         Analysis { index, threat_states, diagnostics }
     }
 }

@@ -1,9 +1,12 @@
-//! One model file: its input decoded, parsed and lowered, with its own diagnostics.
+//! One file of the workspace: a model file decoded, parsed and lowered, or a source file
+//! scanned for annotations; each with the diagnostics that need only that file.
 
+use crate::annotations::{self, Annotation, KeptLine, Verb};
+use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::limits::MAX_MODEL_FILE_BYTES;
-use crate::model::{ModelFile, lower};
-use crate::syntax::{LineIndex, TextRange, Value, parse_yaml};
+use crate::limits::{MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BYTES};
+use crate::model::{Detail, Element, Kind, Mitigation, ModelFile, Status, Threat, lower};
+use crate::syntax::{LineCol, LineIndex, PositionEncoding, TextRange, Value, parse_yaml};
 
 /// What a face hands the core for one path.
 #[derive(Clone, Debug)]
@@ -28,20 +31,51 @@ pub enum Presence {
     Missing,
 }
 
+/// How a file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A threat-model YAML file.
+    Model,
+    /// A source file, read for the annotations in its comments.
+    Code,
+    /// `threatls.toml`.
+    Config,
+}
+
+/// Why a source file was not scanned (reported as a note, not a diagnostic).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Skipped {
+    TooLarge(u64),
+    Binary,
+    Unreadable(String),
+}
+
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: String,
-    /// The text analysed; empty when the file could not be read or decoded as a whole.
+    pub kind: FileKind,
+    /// A model file's text; empty for source files, whose text is not kept.
     pub text: String,
     pub line_index: LineIndex,
+    /// The lines of a source file that annotations and diagnostics are on.
+    pub kept_lines: Vec<KeptLine>,
     pub presence: Presence,
+    /// What the file says: a model's elements, or the definitions of a source file's annotations.
     pub model: ModelFile,
+    pub annotations: Vec<Annotation>,
+    pub skipped: Option<Skipped>,
+    /// The settings, for `threatls.toml`.
+    pub config: Option<Config>,
     /// Diagnostics that need only this file.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl SourceFile {
-    pub fn new(path: &str, input: FileInput) -> SourceFile {
+    pub fn new(path: &str, input: FileInput, kind: FileKind) -> SourceFile {
+        if kind == FileKind::Code {
+            return SourceFile::code(path, input);
+        }
+        let is_config = kind == FileKind::Config;
         let mut diagnostics = Vec::new();
         let mut presence = Presence::Present;
         let text = match input {
@@ -66,17 +100,143 @@ impl SourceFile {
             }
         };
         let mut model = ModelFile::default();
+        let mut config = None;
         let text = text.unwrap_or_default();
         if presence == Presence::Present && diagnostics.is_empty() {
-            model = parse_model(&text, &mut diagnostics);
+            if is_config {
+                let (parsed, found) = Config::parse(&text);
+                config = Some(parsed);
+                diagnostics.extend(found);
+            } else {
+                model = parse_model(&text, &mut diagnostics);
+            }
         }
         for d in &mut diagnostics {
             for r in d.related.iter_mut().filter(|r| r.path.is_empty()) {
                 r.path = path.to_owned();
             }
         }
-        SourceFile { path: path.to_owned(), line_index: LineIndex::new(&text), text, presence, model, diagnostics }
+        SourceFile {
+            path: path.to_owned(),
+            kind,
+            line_index: LineIndex::new(&text),
+            text,
+            kept_lines: Vec::new(),
+            presence,
+            model,
+            annotations: Vec::new(),
+            skipped: None,
+            config,
+            diagnostics,
+        }
     }
+
+    /// A source file: scanned for annotations, then only they and their lines are kept.
+    fn code(path: &str, input: FileInput) -> SourceFile {
+        let mut file = SourceFile::empty_code(path);
+        match input {
+            FileInput::Text(text) => return SourceFile::scan_code(path, text.as_bytes()),
+            FileInput::Bytes(bytes) => return SourceFile::scan_code(path, &bytes),
+            FileInput::TooLarge { len } => file.skipped = Some(Skipped::TooLarge(len)),
+            FileInput::Unreadable(reason) => {
+                file.presence = Presence::Unreadable(reason.clone());
+                file.skipped = Some(Skipped::Unreadable(reason));
+            }
+            FileInput::Missing => file.presence = Presence::Missing,
+        }
+        file
+    }
+
+    fn empty_code(path: &str) -> SourceFile {
+        SourceFile {
+            path: path.to_owned(),
+            kind: FileKind::Code,
+            text: String::new(),
+            line_index: LineIndex::new(""),
+            kept_lines: Vec::new(),
+            presence: Presence::Present,
+            model: ModelFile::default(),
+            annotations: Vec::new(),
+            skipped: None,
+            config: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Scans a source file's bytes; a face may call this on a reused buffer.
+    pub fn scan_code(path: &str, bytes: &[u8]) -> SourceFile {
+        let mut file = SourceFile::empty_code(path);
+        if bytes.len() as u64 > MAX_SOURCE_FILE_BYTES {
+            file.skipped = Some(Skipped::TooLarge(bytes.len() as u64));
+        } else if memchr::memchr(0, bytes).is_some() {
+            file.skipped = Some(Skipped::Binary);
+        } else {
+            let scan = annotations::scan(path, bytes);
+            file.model.elements = scan.annotations.iter().filter_map(definition).collect();
+            file.annotations = scan.annotations;
+            file.diagnostics = scan.diagnostics;
+            file.kept_lines = scan.lines;
+        }
+        file
+    }
+
+    /// The line holding `offset`: its number, start offset and text (without terminator).
+    /// `None` for a source file's line that was not kept, or a file with no text.
+    pub fn line_at(&self, offset: u32) -> Option<(u32, u32, &str)> {
+        if self.kind != FileKind::Code {
+            let line = self.line_index.line_col(offset).line;
+            let range = self.line_index.line_range(&self.text, line)?;
+            return Some((line, range.start, self.text.get(range.as_usize())?));
+        }
+        let i = self.kept_lines.partition_point(|l| l.start <= offset);
+        let kept = self.kept_lines.get(i.checked_sub(1)?)?;
+        let within = offset - kept.start <= u32::try_from(kept.text.len()).unwrap_or(u32::MAX);
+        within.then_some((kept.number, kept.start, kept.text.as_str()))
+    }
+
+    /// The line and column of `offset`, in `encoding`; the file's start when the line is not
+    /// known.
+    pub fn position(&self, offset: u32, encoding: PositionEncoding) -> LineCol {
+        if self.kind != FileKind::Code {
+            return self.line_index.position(&self.text, offset, encoding);
+        }
+        let Some((number, start, text)) = self.line_at(offset) else { return LineCol { line: 0, col: 0 } };
+        let col = LineIndex::new(text).position(text, offset - start, encoding).col;
+        LineCol { line: number, col }
+    }
+}
+
+/// The element an annotation with an id defines, in the model's terms: `@asset` and `@actor`
+/// are assets, `@threat` a threat, `@control` an implemented mitigation, `@boundary` a boundary.
+fn definition(a: &Annotation) -> Option<Element> {
+    let def = a.definition.as_ref()?;
+    let id = def.id.clone()?;
+    let (kind, detail) = match a.verb {
+        Verb::Asset => (Kind::Asset, Detail::Asset { asset_kind: None }),
+        Verb::Actor => (Kind::Asset, Detail::Asset { asset_kind: None }),
+        Verb::Boundary => (Kind::Boundary, Detail::Boundary),
+        Verb::Threat => (
+            Kind::Threat,
+            Detail::Threat(Threat {
+                class: None,
+                severity: a.severity.clone(),
+                affects: Vec::new(),
+                affects_flawed: false,
+                accepted: None,
+            }),
+        ),
+        Verb::Control => (
+            Kind::Mitigation,
+            Detail::Mitigation(Mitigation {
+                mitigates: Vec::new(),
+                on: None,
+                status: Status::Implemented,
+                status_range: None,
+            }),
+        ),
+        _ => return None,
+    };
+    Some(Element { kind, id, name: Some(def.name.clone()), range: a.range, complete: true, detail })
 }
 
 fn parse_model(text: &str, diagnostics: &mut Vec<Diagnostic>) -> ModelFile {

@@ -1,20 +1,23 @@
-//! What the model says about its threats: each threat's derived state, and the findings that
-//! follow from it (open threats, acceptances, review cadence).
+//! What the model and the code say about threats: each threat's derived state, and the findings
+//! that follow from it (open threats, exposures in code, acceptances, review cadence).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::date::Date;
+use crate::diagnostic::Severity as Level;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Detail, Element, Mitigation, Severity, Threat};
+use crate::model::{Detail, Element, Mitigation, Severity, Status, Threat};
 
-use super::{Index, Options, SourceFile};
+use super::code::{CodeFacts, Exposure};
+use super::{FileKind, Index, Options, SourceFile};
 
 /// A threat's state, derived from its mitigations and acceptance; never written by hand.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ThreatState {
-    /// Implemented or verified mitigations cover every asset and flow the threat affects.
-    Mitigated { by: Vec<String> },
+    /// Implemented or verified mitigations, and `@mitigates` annotations in code, cover every
+    /// asset and flow the threat affects and every place code exposes it.
+    Mitigated { by: Vec<String>, in_code: usize },
     /// A complete acceptance holds until `until` (inclusive).
     Accepted { by: String, until: Date },
     /// Neither. `uncovered` lists the affected targets no effective mitigation covers;
@@ -32,6 +35,7 @@ pub(super) fn check(
     files: &BTreeMap<String, Arc<SourceFile>>,
     index: &Index,
     options: &Options,
+    code: &CodeFacts<'_>,
     sink: &mut impl FnMut(&str, Diagnostic),
 ) -> BTreeMap<String, ThreatState> {
     let mut by_threat: HashMap<&str, Vec<MitigationRef<'_>>> = HashMap::new();
@@ -54,21 +58,61 @@ pub(super) fn check(
             if !is_first {
                 continue;
             }
-            let mitigations = by_threat.get(element.id.value.as_str()).map_or(&[][..], Vec::as_slice);
-            let state = derive(threat, mitigations, options.today);
+            let id = element.id.value.as_str();
+            let mitigations = by_threat.get(id).map_or(&[][..], Vec::as_slice);
+            let state = derive(threat, mitigations, &InCode::of(id, code), options.today);
             threat_findings(file, element, threat, &state, mitigations, options.today, sink);
             states.insert(element.id.value.clone(), state);
         }
         review(file, options.today, sink);
     }
+    for exposure in &code.exposures {
+        exposure_finding(exposure, code, &by_threat, &states, index, sink);
+    }
+    if code.any {
+        unbacked_mitigations(files, code, sink);
+    }
     states
 }
 
-fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], today: Date) -> ThreatState {
-    let targets: BTreeSet<&str> = threat.affects.iter().map(|t| t.value.as_str()).collect();
-    // Reported in the order `affects:` lists them.
+/// What the code says about one threat.
+struct InCode<'a> {
+    /// Where code exposes it: the asset's key, and the asset as written.
+    exposed: Vec<(&'a str, &'a str)>,
+    /// Asset keys where `@mitigates` mitigates it or `@transfers` moves it away.
+    covered: BTreeSet<&'a str>,
+    /// Asset keys where code accepts it, with who accepted it and until when.
+    accepted: Vec<(&'a str, &'a str, Date)>,
+}
+
+impl<'a> InCode<'a> {
+    fn of(threat: &str, code: &'a CodeFacts<'_>) -> InCode<'a> {
+        let exposed = code
+            .exposures
+            .iter()
+            .filter(|e| e.threat.key == threat)
+            .map(|e| (e.asset.key.as_str(), e.asset.shown.as_str()))
+            .collect();
+        let mitigated = code.mitigated.get(threat).into_iter().flatten().map(String::as_str);
+        let transferred = code.transferred.iter().filter(|(t, _)| t == threat).map(|(_, a)| a.as_str());
+        let accepted = code
+            .accepted
+            .iter()
+            .filter(|((t, _), _)| t == threat)
+            .map(|((_, a), (by, until))| (a.as_str(), by.as_str(), *until))
+            .collect();
+        InCode { exposed, covered: mitigated.chain(transferred).collect(), accepted }
+    }
+}
+
+fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], in_code: &InCode<'_>, today: Date) -> ThreatState {
+    // The targets: what `affects:` lists, then where code exposes the threat, in that order;
+    // implicit targets (code paths) are shown as written.
     let mut seen = BTreeSet::new();
-    let ordered: Vec<&str> = threat.affects.iter().map(|t| t.value.as_str()).filter(|t| seen.insert(*t)).collect();
+    let listed = threat.affects.iter().map(|t| (t.value.as_str(), t.value.as_str()));
+    let ordered: Vec<(&str, &str)> =
+        listed.chain(in_code.exposed.iter().copied()).filter(|(key, _)| seen.insert(*key)).collect();
+    let targets: BTreeSet<&str> = seen;
     let effective: Vec<&MitigationRef<'_>> =
         mitigations.iter().filter(|m| m.mitigation.status.is_effective()).collect();
     let mut covered = BTreeSet::new();
@@ -78,9 +122,13 @@ fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], today: Date) -> Th
             None => covered.extend(targets.iter().copied()),
         }
     }
-    let mitigated = if targets.is_empty() { !effective.is_empty() } else { covered.len() == targets.len() };
+    covered.extend(targets.iter().copied().filter(|t| in_code.covered.contains(*t)));
+    let code_count = in_code.covered.len();
+    let mitigated =
+        if targets.is_empty() { !effective.is_empty() || code_count > 0 } else { covered.len() == targets.len() };
     if mitigated {
-        return ThreatState::Mitigated { by: effective.iter().map(|m| m.element.id.value.clone()).collect() };
+        let by = effective.iter().map(|m| m.element.id.value.clone()).collect();
+        return ThreatState::Mitigated { by, in_code: code_count };
     }
     let acceptance = threat.accepted.as_ref().filter(|a| a.missing.is_empty());
     let valid = acceptance.and_then(|a| Some((a.by.as_ref()?, a.reason.as_ref()?, a.until.as_ref()?)));
@@ -89,8 +137,22 @@ fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], today: Date) -> Th
     {
         return ThreatState::Accepted { by: by.value.clone(), until: until.value };
     }
+    // Where code accepts the risk for every target not mitigated, it is accepted until the
+    // first of those acceptances lapses.
+    let accepted_here: Vec<&(&str, &str, Date)> =
+        in_code.accepted.iter().filter(|(key, _, _)| targets.contains(key) && !covered.contains(key)).collect();
+    let rest = targets.iter().filter(|t| !covered.contains(*t)).count();
+    if accepted_here.len() >= rest
+        && let Some((_, by, until)) = accepted_here.iter().min_by_key(|(_, _, until)| *until)
+    {
+        return ThreatState::Accepted { by: (*by).to_owned(), until: *until };
+    }
     ThreatState::Open {
-        uncovered: ordered.into_iter().filter(|t| !covered.contains(t)).map(str::to_owned).collect(),
+        uncovered: ordered
+            .into_iter()
+            .filter(|(key, _)| !covered.contains(key))
+            .map(|(_, shown)| shown.to_owned())
+            .collect(),
         expired: valid.map(|(_, _, until)| until.value),
     }
 }
@@ -105,7 +167,8 @@ fn threat_findings(
     sink: &mut impl FnMut(&str, Diagnostic),
 ) {
     let id = &element.id.value;
-    if threat.affects.is_empty() && !threat.affects_flawed && element.complete {
+    let from_model = file.kind == FileKind::Model;
+    if from_model && threat.affects.is_empty() && !threat.affects_flawed && element.complete {
         let msg = format!(
             "threat `{id}` names no asset or flow in `affects:`, so no mitigation can be placed against it; add `affects: [<asset-id>]`"
         );
@@ -221,5 +284,104 @@ fn review(file: &SourceFile, today: Date, sink: &mut impl FnMut(&str, Diagnostic
             if days == 1 { "day" } else { "days" },
         );
         sink(&file.path, Diagnostic::new(Code::ReviewOverdue, last.range, msg));
+    }
+}
+
+/// An exposure in code is closed when the threat is mitigated on that asset (in code or by an
+/// effective model mitigation that covers it), accepted, or transferred away from it.
+fn exposure_finding(
+    exposure: &Exposure<'_>,
+    code: &CodeFacts<'_>,
+    by_threat: &HashMap<&str, Vec<MitigationRef<'_>>>,
+    states: &BTreeMap<String, ThreatState>,
+    index: &Index,
+    sink: &mut impl FnMut(&str, Diagnostic),
+) {
+    let (threat, asset) = (&exposure.threat.key, &exposure.asset.key);
+    let in_code = code.mitigated.get(threat).is_some_and(|assets| assets.contains(asset));
+    let in_model = by_threat.get(threat.as_str()).is_some_and(|ms| {
+        ms.iter()
+            .filter(|m| m.mitigation.status.is_effective())
+            .any(|m| m.mitigation.on.as_ref().is_none_or(|on| on.iter().any(|t| t.value == *asset)))
+    });
+    let pair = (threat.clone(), asset.clone());
+    let accepted =
+        matches!(states.get(threat), Some(ThreatState::Accepted { .. })) || code.accepted.contains_key(&pair);
+    if in_code || in_model || accepted || code.transferred.contains(&pair) {
+        return;
+    }
+    let def = index.def(threat);
+    let model_threat = def.and_then(|d| match &d.element.detail {
+        Detail::Threat(t) => Some((d, t)),
+        _ => None,
+    });
+    let severity = exposure
+        .annotation
+        .severity
+        .as_ref()
+        .map(|s| s.value)
+        .or_else(|| model_threat.and_then(|(_, t)| t.severity.as_ref()).map(|s| s.value));
+    let level = match severity {
+        Some(Severity::Critical | Severity::High) => Level::Error,
+        Some(Severity::Medium) | None => Level::Warning,
+        Some(Severity::Low) => Level::Information,
+    };
+    let shown = &exposure.threat.shown;
+    let place = &exposure.asset.shown;
+    let what = match model_threat {
+        Some((d, t)) => {
+            let title = d.element.name.as_ref().map_or(String::new(), |n| format!(" \"{}\"", n.value));
+            let severity = t.severity.as_ref().map_or("no severity", |s| s.value.as_str());
+            let class = t.class.as_ref().map_or(String::new(), |c| format!(", {}", c.value));
+            format!("threat `{}`{title} ({severity}{class})", d.element.id.value)
+        }
+        None => format!(
+            "threat `{shown}`, which the model does not define (define it under `threats:` to give it a class and severity),"
+        ),
+    };
+    let msg = format!(
+        "{what} is exposed here on `{place}` and not mitigated there or accepted; add `@mitigates {place} against {shown}` where a control is implemented, mark a model mitigation of it implemented, or accept the risk"
+    );
+    let mut d = Diagnostic::new(Code::UnmitigatedExposure, exposure.threat.range, msg).with_severity(level);
+    if let Some((def, _)) = model_threat {
+        d = d.with_related(&def.file.path, def.element.id.range, format!("`{}` is defined here", def.element.id.value));
+    }
+    sink(&exposure.file.path, d);
+}
+
+/// A mitigation the model marks implemented that no `@mitigates` in code names, directly (as
+/// its control) or through one of its threats, is an unverified claim. Reported only when the
+/// workspace has annotations at all.
+fn unbacked_mitigations(
+    files: &BTreeMap<String, Arc<SourceFile>>,
+    code: &CodeFacts<'_>,
+    sink: &mut impl FnMut(&str, Diagnostic),
+) {
+    for file in files.values().filter(|f| f.kind == FileKind::Model) {
+        for element in &file.model.elements {
+            let Detail::Mitigation(m) = &element.detail else { continue };
+            if m.status != Status::Implemented {
+                continue;
+            }
+            let id = &element.id.value;
+            // Backed by a `@mitigates` that names it, or that names one of its threats on an asset
+            // it covers without naming another control.
+            let backed = code.mitigations.iter().any(|(threat, asset, control)| match control {
+                Some(control) => control == id,
+                None => {
+                    m.mitigates.iter().any(|t| t.value == *threat)
+                        && m.on.as_ref().is_none_or(|on| on.iter().any(|o| o.value == *asset))
+                }
+            });
+            if backed {
+                continue;
+            }
+            let threat = m.mitigates.first().map_or("<threat>", |t| t.value.as_str());
+            let msg = format!(
+                "`{id}` is marked implemented, but no `@mitigates` annotation in code backs it; annotate the code that implements it (`@mitigates <asset> against #{threat} using #{id}`)"
+            );
+            let range = m.status_range.unwrap_or(element.id.range);
+            sink(&file.path, Diagnostic::new(Code::UnbackedMitigation, range, msg));
+        }
     }
 }

@@ -1,68 +1,82 @@
-//! `threatls check`: find model files, group them by workspace, analyse, print.
+//! `threatls check`: find each workspace under the given paths, read its model and source
+//! files, analyse, print.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::files::{by_root, display_path, model_files, read_confined, root_of, workspace_path};
+use super::files::{Walked, display_path, read_confined, root_of, walk};
 use super::render::{WorkspaceReport, render_json, render_text};
 use super::{CheckArgs, ColorChoice, Deny, Format, write_stdout};
-use crate::analysis::{FileInput, Options, Presence, Workspace};
+use crate::analysis::{FileInput, FileKind, Options, Presence, SourceFile, Workspace};
+use crate::config::CONFIG_FILE;
 use crate::date::Date;
 
 /// The most files one workspace may pull in through includes (a guard against link mazes).
-const MAX_FILES_PER_WORKSPACE: usize = 100_000;
+const MAX_INCLUDED_FILES: usize = 10_000;
+
+struct Loaded {
+    root: PathBuf,
+    workspace: Workspace,
+    walked: Walked,
+}
 
 pub(super) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let cwd = cwd.canonicalize().unwrap_or(cwd);
     let today = args.today.map_or_else(today_utc, Ok)?;
     let requested: Vec<PathBuf> = if args.paths.is_empty() { vec![cwd.clone()] } else { args.paths.clone() };
-    let mut requested_canonical = Vec::new();
+    let mut targets = Vec::new();
     for path in &requested {
-        let canonical = path.canonicalize().map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        requested_canonical.push(canonical);
+        targets.push(path.canonicalize().map_err(|e| format!("cannot read `{}`: {e}", path.display()))?);
     }
 
-    // Each model file under a requested path belongs to the workspace of its nearest root.
-    let mut found = Vec::new();
-    for path in &requested_canonical {
-        if path.is_dir() {
-            found.extend(model_files(path).into_iter().map(|f| (root_of(&f, path), f)));
-        } else {
-            let parent = path.parent().unwrap_or(path);
-            found.push((root_of(path, parent), path.clone()));
+    // Each requested path lies in the workspace of its nearest root; sub-projects with their
+    // own `threatls.toml` found while walking are workspaces of their own.
+    let mut queue: Vec<PathBuf> = targets.iter().map(|t| root_of(t)).collect::<BTreeSet<_>>().into_iter().collect();
+    let mut done = BTreeSet::new();
+    let mut loaded = Vec::new();
+    while let Some(root) = queue.pop() {
+        if !done.insert(root.clone()) {
+            continue;
         }
+        let (workspace, mut walked) = load_workspace(&root, today, &targets);
+        let wanted = |nested: &PathBuf| targets.iter().any(|t| nested.starts_with(t) || t.starts_with(nested));
+        queue.extend(walked.nested_roots.drain(..).filter(wanted));
+        loaded.push(Loaded { root, workspace, walked });
     }
-    if found.is_empty() {
+    loaded.sort_by(|a, b| a.root.cmp(&b.root));
+
+    let under_targets = |root: &Path, p: &str| targets.iter().any(|t| root.join(p).starts_with(t));
+    let cwd = &cwd;
+    let displays: Vec<_> = loaded.iter().map(|l| move |p: &str| display_path(&l.root.join(p), cwd)).collect();
+    let reports: Vec<WorkspaceReport<'_>> = loaded
+        .iter()
+        .zip(&displays)
+        .map(|(l, display)| {
+            let ws = &l.workspace;
+            let reported =
+                |p: &&str| ws.file(p).is_some_and(|f| f.presence != Presence::Missing) && under_targets(&l.root, p);
+            WorkspaceReport {
+                workspace: ws,
+                paths: ws.paths().filter(reported).map(str::to_owned).collect(),
+                display,
+                source_files: l.walked.scanned,
+                skipped: l.walked.skipped.iter().filter(|(p, _)| under_targets(&l.root, p)).cloned().collect(),
+            }
+        })
+        .collect();
+    let nothing = reports.iter().all(|r| {
+        r.paths.iter().all(|p| r.workspace.file(p).is_none_or(|f| f.kind == FileKind::Code && f.annotations.is_empty()))
+    });
+    if nothing {
         let shown: Vec<String> = requested.iter().map(|p| format!("`{}`", p.display())).collect();
         return Err(format!(
-            "no threat-model files (`threatmodel.yaml`, `*.threatmodel.yaml`) found under {}",
+            "no threat-model files (`threatmodel.yaml`, `*.threatmodel.yaml`) and no annotations found under {}",
             shown.join(", ")
         ));
     }
-
-    let mut workspaces = Vec::new();
-    for (root, explicit) in by_root(found) {
-        workspaces.push((load_workspace(&root, &explicit, today), root));
-    }
-    let cwd = &cwd;
-    let displays: Vec<_> = workspaces.iter().map(|(_, root)| move |p: &str| display_path(&root.join(p), cwd)).collect();
-    let reports: Vec<WorkspaceReport<'_>> = workspaces
-        .iter()
-        .zip(&displays)
-        .map(|((ws, root), display)| WorkspaceReport {
-            workspace: ws,
-            paths: ws
-                .paths()
-                .filter(|p| ws.file(p).is_some_and(|f| f.presence != Presence::Missing))
-                .filter(|p| requested_canonical.iter().any(|r| root.join(p).starts_with(r)))
-                .map(str::to_owned)
-                .collect(),
-            display,
-        })
-        .collect();
 
     let (text, summary) = match args.format {
         Format::Text => render_text(&reports, use_color(args.color)),
@@ -73,50 +87,51 @@ pub(super) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-/// Reads every model file of the workspace at `root` (and `explicit` files named on the command
-/// line), then whatever their includes name, until nothing new is named.
-fn load_workspace(root: &Path, explicit: &[PathBuf], today: Date) -> Workspace {
+/// Reads a workspace: its settings, every model and source file the walk finds, then whatever
+/// the models include, until nothing new is named.
+fn load_workspace(root: &Path, today: Date, targets: &[PathBuf]) -> (Workspace, Walked) {
     let mut workspace = Workspace::new(Options { today });
+    let config_path = root.join(CONFIG_FILE);
+    if config_path.is_file() {
+        workspace.set_file(CONFIG_FILE, read_confined(&config_path, root));
+    }
+    let mut walked = walk(root, workspace.config(), targets);
+    for (path, input) in std::mem::take(&mut walked.models) {
+        workspace.insert(SourceFile::new(&path, input, FileKind::Model));
+    }
+    for file in std::mem::take(&mut walked.code) {
+        workspace.insert(file);
+    }
     // The same file reached by two names (a link inside the workspace) is read once.
     let mut seen: HashMap<PathBuf, String> = HashMap::new();
-    let mut load = |workspace: &mut Workspace, path: &Path| {
-        let Some(name) = workspace_path(path, root) else { return };
-        let input = match path.canonicalize() {
-            Ok(canonical) if !canonical.starts_with(root) => FileInput::Unreadable(
-                "it resolves to a file outside the workspace, which threatls does not read".into(),
-            ),
-            Ok(canonical) => match seen.get(&canonical) {
-                Some(first) if *first != name => {
-                    FileInput::Unreadable(format!("it is the same file as `{first}`, reached through a symbolic link"))
-                }
-                _ => {
-                    seen.insert(canonical, name.clone());
-                    read_confined(path, root)
-                }
-            },
-            Err(_) => read_confined(path, root),
-        };
-        workspace.set_file(&name, input);
-    };
-    // Files below a nested root (a sub-project with its own `threatls.toml`) are its own.
-    let own = model_files(root).into_iter().filter(|p| root_of(p, root) == root);
-    let mut paths: BTreeMap<PathBuf, ()> = own.map(|p| (p, ())).collect();
-    paths.extend(explicit.iter().map(|p| (p.clone(), ())));
-    for path in paths.keys() {
-        load(&mut workspace, path);
-    }
-    let mut loaded = paths.len();
+    let mut included = 0;
     loop {
         let missing = workspace.unloaded_includes();
-        if missing.is_empty() || loaded >= MAX_FILES_PER_WORKSPACE {
+        if missing.is_empty() || included >= MAX_INCLUDED_FILES {
             break;
         }
         for name in missing {
-            load(&mut workspace, &root.join(&name));
-            loaded += 1;
+            let path = root.join(&name);
+            let input = match path.canonicalize() {
+                Ok(canonical) if !canonical.starts_with(root) => FileInput::Unreadable(
+                    "it resolves to a file outside the workspace, which threatls does not read".into(),
+                ),
+                Ok(canonical) => match seen.get(&canonical) {
+                    Some(first) if *first != name => FileInput::Unreadable(format!(
+                        "it is the same file as `{first}`, reached through a symbolic link"
+                    )),
+                    _ => {
+                        seen.insert(canonical, name.clone());
+                        read_confined(&path, root)
+                    }
+                },
+                Err(_) => read_confined(&path, root),
+            };
+            workspace.insert(SourceFile::new(&name, input, FileKind::Model));
+            included += 1;
         }
     }
-    workspace
+    (workspace, walked)
 }
 
 fn use_color(choice: ColorChoice) -> bool {

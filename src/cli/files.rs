@@ -1,78 +1,212 @@
-//! Finding and reading files for the CLI, confined to the workspace root.
+//! Finding and reading a workspace's files for the CLI, confined to the workspace root.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
-use crate::analysis::{FileInput, is_model_file_name};
-use crate::limits::MAX_MODEL_FILE_BYTES;
+use ignore::{WalkBuilder, WalkState};
 
-/// Files whose presence marks a workspace root.
-const ROOT_MARKERS: &[&str] = &["threatls.toml", ".git"];
+use crate::analysis::{FileInput, FileKind, Skipped, SourceFile, is_model_file_name};
+use crate::annotations::comment_syntax;
+use crate::config::{CONFIG_FILE, Config};
+use crate::limits::{MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BYTES};
 
-/// The workspace root of `path`: its nearest ancestor holding `threatls.toml` or `.git`, else
-/// `fallback`.
-pub(super) fn root_of(path: &Path, fallback: &Path) -> PathBuf {
-    path.ancestors()
-        .skip(1)
-        .find(|dir| ROOT_MARKERS.iter().any(|m| dir.join(m).exists()))
-        .map_or_else(|| fallback.to_path_buf(), Path::to_path_buf)
+/// The workspace root of `path`: the nearest directory at or above it holding `threatls.toml`,
+/// else the nearest holding `.git`, else the directory itself.
+pub(super) fn root_of(path: &Path) -> PathBuf {
+    let dir = if path.is_dir() { path } else { path.parent().unwrap_or(path) };
+    let marked = |marker: &str| dir.ancestors().find(|d| d.join(marker).exists()).map(Path::to_path_buf);
+    marked(CONFIG_FILE).or_else(|| marked(".git")).unwrap_or_else(|| dir.to_path_buf())
 }
 
-/// Every model file under `dir`, respecting `.gitignore` and skipping hidden entries, as
-/// ripgrep does. Symbolic links are not followed.
-pub(super) fn model_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+/// What walking a workspace found.
+#[derive(Debug, Default)]
+pub(super) struct Walked {
+    /// Model files, read but not yet parsed.
+    pub models: Vec<(String, FileInput)>,
+    /// Source files that hold annotations or diagnostics, already scanned.
+    pub code: Vec<SourceFile>,
+    /// Source files read, with or without annotations.
+    pub scanned: usize,
+    pub skipped: Vec<(String, Skipped)>,
+    /// Directories below the root with a `threatls.toml` of their own: separate workspaces.
+    pub nested_roots: Vec<PathBuf>,
+}
+
+enum Found {
+    Model(String, FileInput),
+    Code(Box<SourceFile>),
+    Skipped(String, Skipped),
+}
+
+/// Walks `root` in parallel, as ripgrep does: `.gitignore` rules, hidden entries skipped,
+/// symbolic links not followed. Model files are read; source files are scanned in the walker's
+/// threads, each reusing one buffer, and only what they hold is kept. Source files under one of
+/// `targets` are counted.
+pub(super) fn walk(root: &Path, config: &Config, targets: &[PathBuf]) -> Walked {
+    let nested = Arc::new(Mutex::new(Vec::new()));
+    let nested_in_filter = Arc::clone(&nested);
+    let root_buf = root.to_path_buf();
+    let walker = WalkBuilder::new(root)
         .follow_links(false)
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| !t.is_dir()))
-        .filter(|e| e.file_name().to_str().is_some_and(is_model_file_name))
-        .map(ignore::DirEntry::into_path)
-        .collect();
-    out.sort();
-    out
+        .filter_entry(move |e| {
+            let is_nested_root = e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && e.path().join(CONFIG_FILE).is_file()
+                && e.path() != root_buf;
+            if is_nested_root && let Ok(mut found) = nested_in_filter.lock() {
+                found.push(e.path().to_path_buf());
+            }
+            !is_nested_root
+        })
+        .build_parallel();
+    let scanned = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<Found>();
+    let mut walked = Walked::default();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            walker.run(|| {
+                let tx = tx.clone();
+                let scanned = &scanned;
+                let mut buffer = Vec::new();
+                Box::new(move |entry| {
+                    let Ok(entry) = entry else { return WalkState::Continue };
+                    if entry.file_type().is_none_or(|t| t.is_dir()) {
+                        return WalkState::Continue;
+                    }
+                    let Some(rel) = workspace_path(entry.path(), root) else { return WalkState::Continue };
+                    let kind = kind(&rel, config);
+                    // A link to a file inside the workspace is read under that file's own name.
+                    if kind.is_some() && entry.path_is_symlink() && inside(entry.path(), root) {
+                        return WalkState::Continue;
+                    }
+                    let found = match kind {
+                        Some(FileKind::Model) => Some(Found::Model(rel, read_confined(entry.path(), root))),
+                        Some(FileKind::Code) => {
+                            if targets.iter().any(|t| entry.path().starts_with(t)) {
+                                scanned.fetch_add(1, Ordering::Relaxed);
+                            }
+                            // The directory listing already says whether it is a regular file.
+                            let read = if entry.file_type().is_some_and(|t| t.is_file()) {
+                                read_regular(entry.path(), MAX_SOURCE_FILE_BYTES, &mut buffer)
+                            } else {
+                                read_into(entry.path(), root, MAX_SOURCE_FILE_BYTES, &mut buffer)
+                            };
+                            match read {
+                                Ok(()) => {
+                                    let file = SourceFile::scan_code(&rel, &buffer);
+                                    let keep = !file.annotations.is_empty() || !file.diagnostics.is_empty();
+                                    match file.skipped.clone() {
+                                        Some(why) => Some(Found::Skipped(rel, why)),
+                                        None => keep.then(|| Found::Code(Box::new(file))),
+                                    }
+                                }
+                                Err(FileInput::TooLarge { len }) => Some(Found::Skipped(rel, Skipped::TooLarge(len))),
+                                Err(FileInput::Unreadable(why)) => Some(Found::Skipped(rel, Skipped::Unreadable(why))),
+                                Err(_) => None,
+                            }
+                        }
+                        Some(FileKind::Config) | None => None,
+                    };
+                    if let Some(found) = found {
+                        let _ = tx.send(found);
+                    }
+                    WalkState::Continue
+                })
+            });
+            drop(tx);
+        });
+        for found in rx {
+            match found {
+                Found::Model(path, input) => walked.models.push((path, input)),
+                Found::Code(file) => walked.code.push(*file),
+                Found::Skipped(path, why) => walked.skipped.push((path, why)),
+            }
+        }
+    });
+    walked.scanned = scanned.into_inner();
+    walked.nested_roots = nested.lock().map(|n| n.clone()).unwrap_or_default();
+    walked.models.sort_by(|a, b| a.0.cmp(&b.0));
+    walked.skipped.sort_by(|a, b| a.0.cmp(&b.0));
+    walked
 }
 
-/// Reads one file for the core without leaving `root`: a symbolic link out of the workspace, a
-/// FIFO or a device is refused without being opened, and at most the size limit is read.
+/// How a path is read, by its name and the settings (includes are found later).
+fn kind(path: &str, config: &Config) -> Option<FileKind> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if path == CONFIG_FILE || config.is_excluded(path) {
+        None
+    } else if is_model_file_name(name) || config.is_extra_model(path) {
+        Some(FileKind::Model)
+    } else if comment_syntax(path).is_some() && config.scans(path) {
+        Some(FileKind::Code)
+    } else {
+        None
+    }
+}
+
+fn inside(path: &Path, root: &Path) -> bool {
+    fs::canonicalize(path).is_ok_and(|target| target.starts_with(root))
+}
+
+/// Reads one model file for the core without leaving `root`.
 pub(super) fn read_confined(path: &Path, root: &Path) -> FileInput {
+    let mut buffer = Vec::new();
+    match read_into(path, root, MAX_MODEL_FILE_BYTES, &mut buffer) {
+        Ok(()) => FileInput::Bytes(buffer),
+        Err(input) => input,
+    }
+}
+
+/// Reads a file into `buffer` without leaving `root`: a symbolic link out of the workspace, a
+/// FIFO or a device is refused without being opened, and at most `limit` bytes are read. On
+/// failure, returns what to tell the core instead.
+fn read_into(path: &Path, root: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), FileInput> {
+    buffer.clear();
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileInput::Missing,
-        Err(e) => return FileInput::Unreadable(e.to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(FileInput::Missing),
+        Err(e) => return Err(FileInput::Unreadable(e.to_string())),
     };
     if meta.file_type().is_symlink() {
         match fs::canonicalize(path) {
             Ok(target) if target.starts_with(root) => {}
             Ok(_) => {
-                return FileInput::Unreadable(
-                    "it is a symbolic link to a file outside the workspace, which threatls does not follow".into(),
-                );
+                return Err(FileInput::Unreadable(
+                    "it resolves to a file outside the workspace, which threatls does not read".into(),
+                ));
             }
-            Err(_) => return FileInput::Missing,
+            Err(_) => return Err(FileInput::Missing),
         }
     }
-    let meta = match fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) => return FileInput::Unreadable(e.to_string()),
-    };
+    let meta = fs::metadata(path).map_err(|e| FileInput::Unreadable(e.to_string()))?;
     if meta.is_dir() {
-        return FileInput::Unreadable("it is a directory".into());
+        return Err(FileInput::Unreadable("it is a directory".into()));
     }
     if !meta.is_file() {
-        return FileInput::Unreadable("it is not a regular file".into());
+        return Err(FileInput::Unreadable("it is not a regular file".into()));
     }
-    if meta.len() > MAX_MODEL_FILE_BYTES {
-        return FileInput::TooLarge { len: meta.len() };
+    if meta.len() > limit {
+        return Err(FileInput::TooLarge { len: meta.len() });
     }
-    let mut bytes = Vec::new();
-    let read = fs::File::open(path).and_then(|f| f.take(MAX_MODEL_FILE_BYTES + 1).read_to_end(&mut bytes));
-    match read {
-        Ok(_) => FileInput::Bytes(bytes),
-        Err(e) => FileInput::Unreadable(e.to_string()),
+    fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(buffer))
+        .map(|_| ())
+        .map_err(|e| FileInput::Unreadable(e.to_string()))
+}
+
+/// Reads a file the directory listing says is regular: one open, one fstat.
+fn read_regular(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), FileInput> {
+    buffer.clear();
+    let file = fs::File::open(path).map_err(|e| FileInput::Unreadable(e.to_string()))?;
+    let len = file.metadata().map_err(|e| FileInput::Unreadable(e.to_string()))?.len();
+    if len > limit {
+        return Err(FileInput::TooLarge { len });
     }
+    buffer.reserve(usize::try_from(len).unwrap_or(0));
+    file.take(limit + 1).read_to_end(buffer).map(|_| ()).map_err(|e| FileInput::Unreadable(e.to_string()))
 }
 
 /// The workspace path of `path` under `root`: relative, `/`-separated.
@@ -87,13 +221,4 @@ pub(super) fn display_path(path: &Path, cwd: &Path) -> String {
     let shown = path.strip_prefix(cwd).unwrap_or(path);
     let text = shown.to_string_lossy().replace('\\', "/");
     if text.is_empty() { ".".to_owned() } else { text }
-}
-
-/// Groups files by their workspace root.
-pub(super) fn by_root(files: Vec<(PathBuf, PathBuf)>) -> BTreeMap<PathBuf, Vec<PathBuf>> {
-    let mut out: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    for (root, file) in files {
-        out.entry(root).or_default().push(file);
-    }
-    out
 }

@@ -5,9 +5,10 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use crate::analysis::Workspace;
+use crate::analysis::{FileKind, Skipped, SourceFile, Workspace};
+use crate::annotations::Dialect;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::syntax::{LineIndex, PositionEncoding, TextRange};
+use crate::syntax::{PositionEncoding, TextRange};
 
 /// The files of one workspace whose diagnostics are reported.
 pub struct WorkspaceReport<'a> {
@@ -16,6 +17,10 @@ pub struct WorkspaceReport<'a> {
     pub paths: Vec<String>,
     /// How a workspace path is shown to the user.
     pub display: &'a dyn Fn(&str) -> String,
+    /// How many source files were read for annotations (most hold none and are not kept).
+    pub source_files: usize,
+    /// Source files not read, and why.
+    pub skipped: Vec<(String, Skipped)>,
 }
 
 impl std::fmt::Debug for WorkspaceReport<'_> {
@@ -26,7 +31,9 @@ impl std::fmt::Debug for WorkspaceReport<'_> {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    pub files: usize,
+    pub model_files: usize,
+    pub source_files: usize,
+    pub annotations: usize,
     pub errors: usize,
     pub warnings: usize,
     pub information: usize,
@@ -34,6 +41,21 @@ pub struct Summary {
 }
 
 impl Summary {
+    fn of(reports: &[WorkspaceReport<'_>]) -> Summary {
+        let mut summary = Summary::default();
+        for report in reports {
+            summary.source_files += report.source_files;
+            for file in report.paths.iter().filter_map(|p| report.workspace.file(p)) {
+                match file.kind {
+                    FileKind::Model => summary.model_files += 1,
+                    FileKind::Code => summary.annotations += file.annotations.len(),
+                    FileKind::Config => {}
+                }
+            }
+        }
+        summary
+    }
+
     fn count(&mut self, severity: Severity) {
         match severity {
             Severity::Error => self.errors += 1,
@@ -64,10 +86,9 @@ pub fn render_text(reports: &[WorkspaceReport<'_>], color: bool) -> (String, Sum
         if color { format!("{}{text}{}", s.render(), s.render_reset()) } else { text.to_owned() }
     };
     let mut out = String::new();
-    let mut summary = Summary::default();
+    let mut summary = Summary::of(reports);
     for report in reports {
         for path in &report.paths {
-            summary.files += 1;
             let Some(file) = report.workspace.file(path) else { continue };
             for d in report.workspace.diagnostics(path) {
                 summary.count(d.severity);
@@ -81,7 +102,7 @@ pub fn render_text(reports: &[WorkspaceReport<'_>], color: bool) -> (String, Sum
                     paint(style(d.severity), &severity),
                     paint(BOLD, &d.message)
                 );
-                snippet(&mut out, &file.text, &file.line_index, d.range, &paint);
+                snippet(&mut out, file, d.range, &paint);
                 for r in &d.related {
                     let (line, col) = line_col(report.workspace, &r.path, r.range.start);
                     let _ = writeln!(
@@ -96,24 +117,60 @@ pub fn render_text(reports: &[WorkspaceReport<'_>], color: bool) -> (String, Sum
         }
     }
     let _ = writeln!(out, "{}", summary_line(&summary));
+    notes(&mut out, reports, &paint);
     (out, summary)
+}
+
+/// One note per kind of skipped file, naming a few.
+fn notes(out: &mut String, reports: &[WorkspaceReport<'_>], paint: &dyn Fn(Style, &str) -> String) {
+    let skipped: Vec<(String, &Skipped)> =
+        reports.iter().flat_map(|r| r.skipped.iter().map(|(p, why)| ((r.display)(p), why))).collect();
+    let kind = |s: &Skipped| match s {
+        Skipped::TooLarge(_) => "over the source file size limit",
+        Skipped::Binary => "binary",
+        Skipped::Unreadable(_) => "unreadable",
+    };
+    for what in ["over the source file size limit", "binary", "unreadable"] {
+        let files: Vec<String> = skipped
+            .iter()
+            .filter(|(_, why)| kind(why) == what)
+            .map(|(p, why)| match why {
+                Skipped::TooLarge(len) => format!("{p} ({})", mib(*len)),
+                Skipped::Unreadable(reason) => format!("{p} ({reason})"),
+                Skipped::Binary => p.clone(),
+            })
+            .collect();
+        if files.is_empty() {
+            continue;
+        }
+        let shown: Vec<&str> = files.iter().take(3).map(String::as_str).collect();
+        let more = if files.len() > 3 { format!(" and {} more", files.len() - 3) } else { String::new() };
+        let _ = writeln!(
+            out,
+            "{} skipped {} {what}: {}{more}",
+            paint(GUTTER, "note:"),
+            plural(files.len(), "source file"),
+            shown.join(", ")
+        );
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// Lines longer than this are shown as a window around the range.
 const MAX_SNIPPET_CHARS: usize = 120;
 
-fn snippet(out: &mut String, text: &str, index: &LineIndex, range: TextRange, paint: &dyn Fn(Style, &str) -> String) {
-    let start = index.line_col(range.start);
-    let Some(line) = index.line_range(text, start.line) else { return };
-    if text.is_empty() {
-        return;
-    }
-    let clamp = |offset: u32| offset.clamp(line.start, line.end) as usize;
-    let before = text.get(line.start as usize..clamp(range.start)).unwrap_or("");
-    let marked = text.get(clamp(range.start)..clamp(range.end)).unwrap_or("");
-    let after = text.get(clamp(range.end)..line.end as usize).unwrap_or("");
+fn snippet(out: &mut String, file: &SourceFile, range: TextRange, paint: &dyn Fn(Style, &str) -> String) {
+    let Some((number, start, line)) = file.line_at(range.start) else { return };
+    let end = start + u32::try_from(line.len()).unwrap_or(0);
+    let local = |offset: u32| (offset.clamp(start, end) - start) as usize;
+    let before = line.get(..local(range.start)).unwrap_or("");
+    let marked = line.get(local(range.start)..local(range.end)).unwrap_or("");
+    let after = line.get(local(range.end)..).unwrap_or("");
     let (before, marked, after) = window(before, marked, after);
-    let number = (start.line + 1).to_string();
+    let number = (number + 1).to_string();
     let pad = " ".repeat(number.len());
     // Keep tabs so the caret lines up with the source line however wide the terminal draws them.
     let indent: String = before.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
@@ -149,12 +206,19 @@ fn window(before: &str, marked: &str, after: &str) -> (String, String, String) {
 
 fn line_col(workspace: &Workspace, path: &str, offset: u32) -> (u32, u32) {
     let Some(file) = workspace.file(path) else { return (1, 1) };
-    let pos = file.line_index.position(&file.text, offset, PositionEncoding::Utf32);
+    let pos = file.position(offset, PositionEncoding::Utf32);
     (pos.line + 1, pos.col + 1)
 }
 
 fn summary_line(s: &Summary) -> String {
-    let files = plural(s.files, "file");
+    let mut files = plural(s.model_files, "model file");
+    if s.source_files > 0 {
+        files.push_str(&format!(
+            " and {} ({})",
+            plural(s.source_files, "source file"),
+            plural(s.annotations, "annotation")
+        ));
+    }
     if s.errors + s.warnings + s.information + s.hints == 0 {
         return format!("Checked {files}: no problems found.");
     }
@@ -175,7 +239,25 @@ fn plural(n: usize, noun: &str) -> String {
 #[derive(Serialize)]
 struct JsonReport {
     diagnostics: Vec<JsonDiagnostic>,
+    annotations: Vec<JsonAnnotation>,
+    skipped: Vec<JsonSkipped>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonAnnotation {
+    file: String,
+    range: JsonRange,
+    verb: &'static str,
+    dialect: &'static str,
+    /// Every id the annotation defines or references.
+    ids: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped {
+    file: String,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -224,28 +306,49 @@ struct JsonPosition {
 
 /// One JSON document: `{"diagnostics": [...], "summary": {...}}`.
 pub fn render_json(reports: &[WorkspaceReport<'_>]) -> (String, Summary) {
-    let mut summary = Summary::default();
+    let mut summary = Summary::of(reports);
     let mut diagnostics = Vec::new();
+    let mut annotations = Vec::new();
+    let mut skipped = Vec::new();
     for report in reports {
         let range = |path: &str, r: TextRange| {
             let pos = |offset| {
-                let p = report
-                    .workspace
-                    .file(path)
-                    .map(|f| f.line_index.position(&f.text, offset, PositionEncoding::Utf16));
+                let p = report.workspace.file(path).map(|f| f.position(offset, PositionEncoding::Utf16));
                 p.map_or(JsonPosition { line: 0, character: 0 }, |p| JsonPosition { line: p.line, character: p.col })
             };
             JsonRange { start: pos(r.start), end: pos(r.end) }
         };
         for path in &report.paths {
-            summary.files += 1;
             for d in report.workspace.diagnostics(path) {
                 summary.count(d.severity);
                 diagnostics.push(json_diagnostic(&d, path, report, &range));
             }
+            for a in report.workspace.file(path).map_or(&[][..], |f| f.annotations.as_slice()) {
+                let ids = a.definition.iter().filter_map(|d| d.id.as_ref().map(|id| id.value.clone()));
+                let refs = a.refs.iter().filter_map(|r| r.id.clone());
+                annotations.push(JsonAnnotation {
+                    file: (report.display)(path),
+                    range: range(path, a.range),
+                    verb: a.verb.as_str(),
+                    dialect: match a.dialect {
+                        Dialect::GuardLink => "guardlink",
+                        Dialect::Threatspec => "threatspec",
+                    },
+                    ids: ids.chain(refs).collect(),
+                });
+            }
+        }
+        for (path, why) in &report.skipped {
+            let reason = match why {
+                Skipped::TooLarge(len) => format!("{}, over the source file size limit", mib(*len)),
+                Skipped::Binary => "binary".to_owned(),
+                Skipped::Unreadable(reason) => reason.clone(),
+            };
+            skipped.push(JsonSkipped { file: (report.display)(path), reason });
         }
     }
-    let text = serde_json::to_string_pretty(&JsonReport { diagnostics, summary }).unwrap_or_default();
+    let text =
+        serde_json::to_string_pretty(&JsonReport { diagnostics, annotations, skipped, summary }).unwrap_or_default();
     (format!("{text}\n"), summary)
 }
 

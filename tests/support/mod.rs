@@ -125,8 +125,11 @@ pub fn workspace(fixture: &Fixture) -> Workspace {
 pub fn check_output(fixture: &Fixture) -> String {
     let ws = workspace(fixture);
     let display = |p: &str| p.to_owned();
-    let paths = fixture.files.iter().map(|(p, _)| p.clone()).collect();
-    let report = threatls::cli::WorkspaceReport { workspace: &ws, paths, display: &display };
+    let paths: Vec<String> = fixture.files.iter().map(|(p, _)| p.clone()).filter(|p| ws.file(p).is_some()).collect();
+    let source_files =
+        paths.iter().filter(|p| ws.file(p).is_some_and(|f| f.kind == threatls::analysis::FileKind::Code)).count();
+    let report =
+        threatls::cli::WorkspaceReport { workspace: &ws, paths, display: &display, source_files, skipped: Vec::new() };
     threatls::cli::render_text(&[report], false).0
 }
 
@@ -152,4 +155,98 @@ pub fn yaml_to_json(text: &str) -> serde_json::Value {
     let parsed = threatls::syntax::parse_yaml(text);
     assert!(parsed.diagnostics.is_empty(), "not valid YAML: {:?}", parsed.diagnostics);
     parsed.root.as_ref().map_or(serde_json::Value::Null, convert)
+}
+
+/// One line per annotation and diagnostic of a scanned source file, for snapshots.
+pub fn dump_scan(path: &str, bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    use threatls::annotations::{Detail, Dialect, Role};
+    let scan = threatls::annotations::scan(path, bytes);
+    let text = &String::from_utf8_lossy(bytes);
+    let index = threatls::syntax::LineIndex::new(text);
+    let pos = |offset: u32| {
+        let p = index.position(text, offset, threatls::syntax::PositionEncoding::Utf8);
+        format!("{}:{}", p.line + 1, p.col + 1)
+    };
+    let mut entries: Vec<(u32, String)> = Vec::new();
+    for a in &scan.annotations {
+        let mut out = String::new();
+        let _ = write!(out, "{} @{}", pos(a.range.start), a.verb.as_str());
+        if a.dialect == Dialect::Threatspec {
+            out.push_str(" (threatspec)");
+        }
+        if let Some(d) = &a.definition {
+            let _ = write!(out, " def={:?}", d.name.value);
+            if let Some(id) = &d.id {
+                let _ = write!(out, " id={}", id.value);
+            }
+        }
+        for r in &a.refs {
+            let role = match r.role {
+                Role::Asset => "asset",
+                Role::Threat => "threat",
+                Role::Control => "control",
+                Role::Actor => "actor",
+            };
+            let _ = write!(out, " {role}=");
+            if let Some(name) = &r.name {
+                let _ = write!(out, "{name:?}");
+            }
+            if let Some(id) = &r.id {
+                let _ = write!(out, "#{id}");
+            }
+        }
+        if let Some(s) = &a.severity {
+            let _ = write!(out, " severity={}", s.value.as_str());
+        }
+        if !a.ext_refs.is_empty() {
+            let refs: Vec<&str> = a.ext_refs.iter().map(|r| r.value.as_str()).collect();
+            let _ = write!(out, " refs=[{}]", refs.join(", "));
+        }
+        match &a.detail {
+            Some(Detail::Mechanism(m)) => {
+                let _ = write!(out, " via={:?}", m.value);
+            }
+            Some(Detail::Classification(c)) => {
+                let _ = write!(out, " classification={}", c.value);
+            }
+            Some(Detail::Owner(o)) => {
+                let _ = write!(out, " owner={}", o.value);
+            }
+            Some(Detail::Capability(c)) => {
+                let _ = write!(out, " capability={}", c.value);
+            }
+            Some(Detail::Feature(f)) => {
+                let _ = write!(out, " feature={:?}", f.value);
+            }
+            Some(Detail::Source { file, line, symbol }) => {
+                let _ = write!(out, " source={}:{line}", file.value);
+                if let Some(s) = symbol {
+                    let _ = write!(out, " symbol={}", s.value);
+                }
+            }
+            None => {}
+        }
+        if let Some(d) = &a.description {
+            let _ = write!(out, " -- {d:?}");
+        }
+        entries.push((a.range.start, out));
+    }
+    for d in &scan.diagnostics {
+        entries.push((
+            d.range.start,
+            format!("{} {}[{}] {}", pos(d.range.start), d.severity.as_str(), d.code.as_str(), d.message),
+        ));
+    }
+    entries.sort_by_key(|(offset, _)| *offset);
+    let mut out: String = entries.into_iter().map(|(_, line)| line + "\n").collect();
+    if out.is_empty() {
+        out.push_str("no annotations\n");
+    }
+    for line in &scan.lines {
+        let range = index.line_range(text, line.number).unwrap();
+        let expected = &text[range.as_usize()];
+        assert!(expected.starts_with(&line.text), "kept line {} does not match the file", line.number);
+    }
+    out
 }

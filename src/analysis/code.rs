@@ -1,0 +1,307 @@
+//! What the code's annotations say, joined with the model: every reference resolved, code
+//! acceptances checked, and the evidence (mitigations, exposures) that threat states use.
+//!
+//! A reference resolves to a key: an element's id when it names one (by `#id`, or by a name or
+//! path that normalises to an element's id or name), otherwise an implicit key built from the
+//! normalised name, so `@mitigates App.API against SQL_Injection` meets
+//! `@exposes App.API to sql-injection` even when neither is defined in the model.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use std::sync::Arc;
+
+use crate::annotations::{Annotation, Ref, Role, Verb, canonical_name};
+use crate::date::Date;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Detail, Element, Kind};
+use crate::suggest::did_you_mean;
+use crate::syntax::TextRange;
+
+use super::{FileKind, Index, SourceFile};
+
+/// A resolved reference.
+#[derive(Clone, Debug)]
+pub(super) struct Resolved {
+    /// An element id, or an implicit `threat:<name>` / `asset:<path>` / `control:<name>` key.
+    pub key: String,
+    /// As written, for messages.
+    pub shown: String,
+    pub range: TextRange,
+}
+
+pub(super) struct Exposure<'a> {
+    pub file: &'a SourceFile,
+    pub annotation: &'a Annotation,
+    pub threat: Resolved,
+    pub asset: Resolved,
+}
+
+#[derive(Default)]
+pub(super) struct CodeFacts<'a> {
+    /// Threat key to the asset keys that `@mitigates` covers.
+    pub mitigated: HashMap<String, BTreeSet<String>>,
+    /// Each `@mitigates`: (threat key, asset key, control key).
+    pub mitigations: Vec<(String, String, Option<String>)>,
+    pub exposures: Vec<Exposure<'a>>,
+    /// `(threat, asset)` pairs accepted in code, with who accepted them and until when; only
+    /// acceptances with an owner and an expiry not yet passed.
+    pub accepted: BTreeMap<(String, String), (String, Date)>,
+    /// `(threat, asset)` pairs whose risk `@transfers` moves elsewhere.
+    pub transferred: HashSet<(String, String)>,
+    /// Whether the workspace has any annotation at all.
+    pub any: bool,
+}
+
+pub(super) fn collect<'a>(
+    files: impl Iterator<Item = &'a Arc<SourceFile>> + Clone,
+    index: &'a Index,
+    today: Date,
+    sink: &mut impl FnMut(&str, Diagnostic),
+) -> CodeFacts<'a> {
+    let resolver = Resolver::new(files.clone(), index);
+    let mut facts = CodeFacts::default();
+    for file in files.filter(|f| f.kind == FileKind::Code) {
+        for a in &file.annotations {
+            facts.any = true;
+            let mut resolve = |role: Role| -> Vec<Resolved> {
+                a.refs(role).filter_map(|r| resolver.resolve(r, &mut |d| sink(&file.path, d))).collect()
+            };
+            let threats = resolve(Role::Threat);
+            let assets = resolve(Role::Asset);
+            let controls = resolve(Role::Control);
+            resolve(Role::Actor);
+            let (Some(threat), Some(asset)) = (threats.first(), assets.first()) else { continue };
+            match a.verb {
+                Verb::Mitigates => {
+                    let control = controls.into_iter().next();
+                    // Code that names a control the model says is not in place is not evidence.
+                    if let Some(c) = &control
+                        && let Some(def) = index.def(&c.key)
+                        && let Detail::Mitigation(m) = &def.element.detail
+                        && !m.status.is_effective()
+                    {
+                        let msg = format!(
+                            "`{}` is {} in the model, so this `@mitigates` does not count yet; mark it implemented in the model when the control is in place",
+                            c.shown,
+                            m.status.as_str()
+                        );
+                        let d = Diagnostic::new(Code::ControlNotImplemented, c.range, msg).with_related(
+                            &def.file.path,
+                            m.status_range.unwrap_or(def.element.id.range),
+                            format!("`{}` is {} here", def.element.id.value, m.status.as_str()),
+                        );
+                        sink(&file.path, d);
+                        continue;
+                    }
+                    facts.mitigated.entry(threat.key.clone()).or_default().insert(asset.key.clone());
+                    facts.mitigations.push((threat.key.clone(), asset.key.clone(), control.map(|c| c.key)));
+                }
+                Verb::Exposes | Verb::Confirmed => {
+                    facts.exposures.push(Exposure { file, annotation: a, threat: threat.clone(), asset: asset.clone() })
+                }
+                Verb::Accepts => {
+                    if let Some(holds) = acceptance_holds(file, a, threat, index, today, sink) {
+                        facts.accepted.insert((threat.key.clone(), asset.key.clone()), holds);
+                    }
+                }
+                Verb::Transfers => {
+                    facts.transferred.insert((threat.key.clone(), asset.key.clone()));
+                }
+                _ => {}
+            }
+        }
+    }
+    facts
+}
+
+/// A code acceptance needs an owner and an expiry: in its description (`-- "by j.doe until
+/// 2027-03-01: reason"`), or in the threat's `accepted:` in the model. Returns who accepted
+/// the risk and until when, if the acceptance holds today.
+fn acceptance_holds(
+    file: &SourceFile,
+    a: &Annotation,
+    threat: &Resolved,
+    index: &Index,
+    today: Date,
+    sink: &mut impl FnMut(&str, Diagnostic),
+) -> Option<(String, Date)> {
+    let model = index.def(&threat.key).and_then(|d| match &d.element.detail {
+        Detail::Threat(t) => t.accepted.as_ref().filter(|acc| acc.missing.is_empty()),
+        _ => None,
+    });
+    let model_until = model.and_then(|m| m.until.as_ref()).map(|u| u.value);
+    let (owner, until) = match owner_and_expiry(a.description.as_deref().unwrap_or("")) {
+        Some(written) => written,
+        None => match model.and_then(|m| Some((m.by.as_ref()?, m.until.as_ref()?))) {
+            Some((by, until)) => (by.value.clone(), until.value),
+            None => {
+                let example = today.add_days(90).map_or_else(String::new, |d| d.to_string());
+                let msg = format!(
+                    "this acceptance of `{}` names no owner or expiry, so it does not count: write them in its description (`-- \"by j.doe until {example}: why\"`) or in the threat's `accepted:` in the model",
+                    threat.shown
+                );
+                sink(&file.path, Diagnostic::new(Code::IncompleteAcceptance, a.range, msg));
+                return None;
+            }
+        },
+    };
+    if until < today {
+        let days = until.days_until(today);
+        let consequence = match model_until.filter(|u| *u >= today) {
+            Some(holds) => format!("the model's acceptance still holds until {holds}, so remove or renew this one"),
+            None => "the risk is open again here; mitigate it, or renew the acceptance with a new date".to_owned(),
+        };
+        let msg = format!("this acceptance of `{}` expired on {until} ({days} days ago); {consequence}", threat.shown);
+        sink(&file.path, Diagnostic::new(Code::ExpiredAcceptance, a.range, msg));
+        return None;
+    }
+    Some((owner, until))
+}
+
+/// `by <owner> until <YYYY-MM-DD>` (or the other way round) opening a description.
+fn owner_and_expiry(description: &str) -> Option<(String, Date)> {
+    let words: Vec<&str> = description.split_whitespace().take(4).collect();
+    let clean = |w: &&str| w.trim_end_matches([',', ':', ';', '.']).to_owned();
+    let pair = |k1: &str, k2: &str| {
+        words.first().is_some_and(|w| w.eq_ignore_ascii_case(k1))
+            && words.get(2).is_some_and(|w| w.eq_ignore_ascii_case(k2))
+    };
+    let (owner, date) = if pair("by", "until") {
+        (words.get(1).map(clean)?, words.get(3).map(clean)?)
+    } else if pair("until", "by") {
+        (words.get(3).map(clean)?, words.get(1).map(clean)?)
+    } else {
+        return None;
+    };
+    Some((owner, Date::parse(&date)?))
+}
+
+/// The kinds of element a reference in each role may name.
+fn expected(role: Role) -> &'static [Kind] {
+    match role {
+        Role::Asset => &[Kind::Asset, Kind::Flow],
+        Role::Threat => &[Kind::Threat],
+        Role::Control => &[Kind::Mitigation],
+        Role::Actor => &[Kind::Asset],
+    }
+}
+
+fn prefix(role: Role) -> &'static str {
+    match role {
+        Role::Asset | Role::Actor => "asset",
+        Role::Threat => "threat",
+        Role::Control => "control",
+    }
+}
+
+struct Resolver<'a> {
+    index: &'a Index,
+    /// Normalised names and ids of elements, by role, to the element's id.
+    names: HashMap<(&'static str, String), String>,
+    /// Every known name of threats and controls as written, by role, for suggestions.
+    known: HashMap<&'static str, Vec<String>>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(files: impl Iterator<Item = &'a Arc<SourceFile>>, index: &'a Index) -> Resolver<'a> {
+        let mut resolver = Resolver { index, names: HashMap::new(), known: HashMap::new() };
+        let files: Vec<&Arc<SourceFile>> = files.collect();
+        for file in &files {
+            for e in &file.model.elements {
+                resolver.add_element(e);
+            }
+        }
+        for file in files.iter().filter(|f| f.kind == FileKind::Code) {
+            for a in &file.annotations {
+                let Some(def) = a.definition.as_ref().filter(|d| d.id.is_none()) else { continue };
+                let role = match a.verb {
+                    Verb::Threat => "threat",
+                    Verb::Control => "control",
+                    _ => continue,
+                };
+                resolver.known.entry(role).or_default().push(def.name.value.clone());
+            }
+        }
+        resolver
+    }
+
+    fn add_element(&mut self, e: &Element) {
+        let role = match e.kind {
+            Kind::Asset | Kind::Flow => "asset",
+            Kind::Threat => "threat",
+            Kind::Mitigation => "control",
+            Kind::Boundary | Kind::Data => return,
+        };
+        for name in std::iter::once(&e.id.value).chain(e.name.as_ref().map(|n| &n.value)) {
+            self.names.entry((role, canonical_name(name))).or_insert_with(|| e.id.value.clone());
+            self.known.entry(role).or_default().push(name.clone());
+        }
+    }
+
+    fn resolve(&self, r: &Ref, report: &mut dyn FnMut(Diagnostic)) -> Option<Resolved> {
+        let kinds = expected(r.role);
+        if let Some(id) = &r.id {
+            let shown = format!("#{id}");
+            match self.index.def(id) {
+                Some(def) if kinds.contains(&def.element.kind) => {}
+                Some(def) => {
+                    let kind = def.element.kind;
+                    let msg = format!(
+                        "`#{id}` is {} {}, but this position names {}",
+                        kind.article(),
+                        kind.noun(),
+                        kinds.iter().map(|k| format!("{} {}", k.article(), k.noun())).collect::<Vec<_>>().join(" or ")
+                    );
+                    let d = Diagnostic::new(Code::WrongReferenceKind, r.range, msg).with_related(
+                        &def.file.path,
+                        def.element.id.range,
+                        format!("`{id}` is defined here"),
+                    );
+                    report(d);
+                    return None;
+                }
+                // threatspec's `Name (#id)` defines the id by naming it.
+                None if r.name.is_some() => {}
+                None => {
+                    let mut d = Diagnostic::new(
+                        Code::UnknownReference,
+                        r.range,
+                        format!("`#{id}` is not defined in the model or in code"),
+                    );
+                    match did_you_mean(id, self.index.ids(Some(kinds))) {
+                        Some(s) => d = d.with_suggestion(r.range, &format!("#{s}")),
+                        None => d.message.push_str(&format!(
+                            "; define it under `{}:` in a model file or with `@{} ... (#{id})`",
+                            crate::model::schema::section(kinds.first().copied().unwrap_or(Kind::Asset)).0,
+                            prefix(r.role),
+                        )),
+                    }
+                    report(d);
+                    return None;
+                }
+            }
+            return Some(Resolved { key: id.clone(), shown, range: r.range });
+        }
+        let name = r.name.clone()?;
+        let role = prefix(r.role);
+        let canonical = canonical_name(&name);
+        if let Some(id) = self.names.get(&(role, canonical.clone())) {
+            return Some(Resolved { key: id.clone(), shown: name, range: r.range });
+        }
+        // A threat or control name close to a known one is probably a typo of it.
+        if r.role != Role::Asset && r.role != Role::Actor {
+            let known = self.known.get(role).map(Vec::as_slice).unwrap_or_default();
+            let near = known.iter().filter(|k| canonical_name(k) != canonical).map(String::as_str);
+            if let Some(s) = did_you_mean(&name, near)
+                && strsim::levenshtein(&canonical, &canonical_name(s)) <= 2
+            {
+                let msg = format!("no {role} is named `{name}`");
+                let d = Diagnostic::new(Code::UnknownReference, r.range, msg)
+                    .with_severity(crate::diagnostic::Severity::Warning)
+                    .with_suggestion(r.range, s);
+                report(d);
+            }
+        }
+        Some(Resolved { key: format!("{role}:{canonical}"), shown: name, range: r.range })
+    }
+}

@@ -1,0 +1,1 @@
+' @exposes #legacy to #sqli [high]

@@ -1,0 +1,2 @@
+/// @exposes #payments to #replay [high]
+// @mitigates #payments against #replay using #idempotency-keys

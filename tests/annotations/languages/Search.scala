@@ -1,0 +1,1 @@
+// @exposes #search to #dos [medium] -- "expensive wildcard queries"

@@ -1,0 +1,1 @@
+/// @handles pii on #session -- "email and name"

@@ -1,0 +1,1 @@
+; @exposes #analytics to #linking [medium]

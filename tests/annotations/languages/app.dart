@@ -1,0 +1,1 @@
+// @exposes #mobile to #insecure-storage [high]

@@ -1,0 +1,4 @@
+# @exposes #backup to #tampering [medium]
+<#
+@mitigates #backup against #tampering using #signed-archives
+#>

@@ -1,0 +1,2 @@
+REM @audit #build-script -- "runs as admin"
+:: @exposes #build-script to #path-hijacking [low]

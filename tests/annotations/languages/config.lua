@@ -1,0 +1,4 @@
+-- @exposes #config to #tampering [low]
+--[[
+@audit #config -- "loaded at boot"
+]]

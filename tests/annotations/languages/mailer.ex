@@ -1,0 +1,1 @@
+# @exposes #mailer to #header-injection [medium]

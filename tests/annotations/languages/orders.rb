@@ -1,0 +1,4 @@
+# @exposes #orders to #mass-assignment [medium]
+=begin
+@mitigates #orders against #mass-assignment using #strong-params
+=end

@@ -1,0 +1,1 @@
+% @exposes #queue to #dos [medium]

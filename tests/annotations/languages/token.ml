@@ -1,0 +1,2 @@
+(* @exposes #token to #forgery [high] *)
+(* @mitigates #token against #forgery using #hmac *)
