@@ -12,7 +12,7 @@ their ratio, and each command's peak memory (max RSS, from wait4).
 
     python3 bench/scan.py [--files N] [--runs N] [--dir PATH]
 
-Needs ripgrep on PATH (Debian: `apt-get install ripgrep`).
+Needs ripgrep on PATH, and GNU time for peak memory (Debian: `apt-get install ripgrep time`).
 """
 
 import argparse
@@ -143,12 +143,22 @@ def generate(directory, files):
 
 
 def run(cmd):
-    """Runs `cmd` with output discarded; returns (seconds, peak RSS in MiB, exit code)."""
+    """Runs `cmd` with output discarded; returns (seconds, peak RSS in MiB, exit code).
+
+    Peak memory comes from GNU time (`/usr/bin/time -f %M`): a child's own rusage would count
+    the Python process it was forked from."""
+    gnu_time = "/usr/bin/time"
+    report = os.path.join(os.environ.get("TMPDIR", "/tmp"), "threatls-bench-rss")
+    wrapped = [gnu_time, "-f", "%M", "-o", report] + cmd if os.path.exists(gnu_time) else cmd
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    peak_kib = usage.ru_maxrss
+    if wrapped is not cmd:
+        with open(report) as f:
+            peak_kib = int(f.read().split()[-1])
+    return elapsed, peak_kib / 1024, os.waitstatus_to_exitcode(status)
 
 
 def percentile(values, p):

@@ -176,3 +176,36 @@ fn files_that_are_not_what_they_seem() {
     assert!(!text.contains("outside the workspace\n  |"), "the canary was read:\n{text}");
     assert!(!text.contains("title: outside"), "the canary was read:\n{text}");
 }
+
+#[test]
+fn source_files_are_scanned_and_odd_ones_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    std::fs::write(ws.join("threatls.toml"), "[files]\nexclude = [\"vendor/**\"]\n").unwrap();
+    std::fs::write(ws.join("threatmodel.yaml"), "threatmodel: 1\ntitle: T\n").unwrap();
+    std::fs::create_dir_all(ws.join(".guardlink")).unwrap();
+    std::fs::create_dir_all(ws.join(".hidden")).unwrap();
+    std::fs::create_dir_all(ws.join("vendor")).unwrap();
+    std::fs::write(ws.join(".guardlink/defs.gal"), "@threat Replay (#replay) [low]\n").unwrap();
+    std::fs::write(ws.join(".hidden/x.go"), "// @exposes Hidden.Api to #replay\n").unwrap();
+    std::fs::write(ws.join("vendor/x.go"), "// @exposes Vendored.Api to #replay\n").unwrap();
+    std::fs::write(ws.join("api.go"), "package api\n// @exposes Api to #replay\n").unwrap();
+    std::fs::write(ws.join("blob.js"), b"var x = 1;\0\0\0 // @exposes Api to #replay\n").unwrap();
+    let mut big = b"// @exposes Big to #replay\n".to_vec();
+    big.resize(9 * 1024 * 1024, b'x');
+    std::fs::write(ws.join("bundle.min.js"), big).unwrap();
+
+    let output = threatls(ws, &["check", "--color", "never"]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("api.go:2:20: information[unmitigated-exposure]"), "{text}");
+    assert!(!text.contains("Hidden.Api") && !text.contains("Vendored.Api"), "{text}");
+    assert!(text.contains("note: skipped 1 source file over the 8.0 MiB limit: bundle.min.js (9.0 MiB)"), "{text}");
+    assert!(text.contains("note: skipped 1 binary source file: blob.js"), "{text}");
+    let json = threatls(ws, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let files: Vec<&str> =
+        json["annotations"].as_array().unwrap().iter().map(|a| a["file"].as_str().unwrap()).collect();
+    assert_eq!(files, [".guardlink/defs.gal", "api.go"]);
+    assert_eq!(json["skipped"].as_array().unwrap().len(), 2);
+}

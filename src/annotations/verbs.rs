@@ -162,11 +162,15 @@ pub fn may_start_annotation(bytes: &[u8], at: usize) -> bool {
     }
     let rest = bytes.get(at..).unwrap_or_default();
     let len = rest.iter().take(16).take_while(|b| b.is_ascii_alphabetic() || **b == b':').count();
-    let Ok(word) = std::str::from_utf8(rest.get(..len).unwrap_or_default()) else { return false };
-    if len == 16 || len < 3 {
+    let word = rest.get(..len).unwrap_or_default();
+    if !(3..16).contains(&len) {
         return false;
     }
-    spelling(word).is_some() || near_verb(word).is_some()
+    if SPELLINGS.iter().any(|s| s.word.len() == len && s.word.as_bytes().eq_ignore_ascii_case(word)) {
+        return true;
+    }
+    // Only lower-case words are typo candidates (`@Override` is someone else's).
+    word.first().is_some_and(u8::is_ascii_lowercase) && std::str::from_utf8(word).ok().and_then(near_verb).is_some()
 }
 
 /// The GuardLink verb a lower-case word is a likely typo of: same first letter, one edit away

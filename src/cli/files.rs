@@ -3,10 +3,9 @@
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 
-use ignore::{WalkBuilder, WalkState};
+use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
 use crate::analysis::{FileInput, FileKind, Skipped, SourceFile, is_model_file_name};
 use crate::annotations::comment_syntax;
@@ -35,23 +34,25 @@ pub(super) struct Walked {
     pub nested_roots: Vec<PathBuf>,
 }
 
-enum Found {
-    Model(String, FileInput),
-    Code(Box<SourceFile>),
-    Skipped(String, Skipped),
-}
-
-/// Walks `root` in parallel, as ripgrep does: `.gitignore` rules, hidden entries skipped,
-/// symbolic links not followed. Model files are read; source files are scanned in the walker's
-/// threads, each reusing one buffer, and only what they hold is kept. Source files under one of
-/// `targets` are counted.
+/// Walks `root` in parallel, as ripgrep does: `.gitignore` rules, hidden entries skipped (but
+/// for GuardLink's `.guardlink/` and threatspec's `.threatspec*` files, which hold
+/// definitions), symbolic links not followed. Model files are read; source files are scanned in the walker's
+/// threads, each reusing one buffer, and only what they hold is kept. Each thread collects its
+/// findings and hands them over once, when it ends. Source files under one of `targets` are
+/// counted.
 pub(super) fn walk(root: &Path, config: &Config, targets: &[PathBuf]) -> Walked {
     let nested = Arc::new(Mutex::new(Vec::new()));
     let nested_in_filter = Arc::clone(&nested);
     let root_buf = root.to_path_buf();
     let walker = WalkBuilder::new(root)
         .follow_links(false)
+        .hidden(false)
         .filter_entry(move |e| {
+            let name = e.file_name().to_string_lossy();
+            let hidden = e.depth() > 0 && name.starts_with('.');
+            if hidden && name != ".guardlink" && !name.starts_with(".threatspec") {
+                return false;
+            }
             let is_nested_root = e.depth() > 0
                 && e.file_type().is_some_and(|t| t.is_dir())
                 && e.path().join(CONFIG_FILE).is_file()
@@ -62,75 +63,105 @@ pub(super) fn walk(root: &Path, config: &Config, targets: &[PathBuf]) -> Walked 
             !is_nested_root
         })
         .build_parallel();
-    let scanned = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<Found>();
-    let mut walked = Walked::default();
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            walker.run(|| {
-                let tx = tx.clone();
-                let scanned = &scanned;
-                let mut buffer = Vec::new();
-                Box::new(move |entry| {
-                    let Ok(entry) = entry else { return WalkState::Continue };
-                    if entry.file_type().is_none_or(|t| t.is_dir()) {
-                        return WalkState::Continue;
-                    }
-                    let Some(rel) = workspace_path(entry.path(), root) else { return WalkState::Continue };
-                    let kind = kind(&rel, config);
-                    // A link to a file inside the workspace is read under that file's own name.
-                    if kind.is_some() && entry.path_is_symlink() && inside(entry.path(), root) {
-                        return WalkState::Continue;
-                    }
-                    let found = match kind {
-                        Some(FileKind::Model) => Some(Found::Model(rel, read_confined(entry.path(), root))),
-                        Some(FileKind::Code) => {
-                            if targets.iter().any(|t| entry.path().starts_with(t)) {
-                                scanned.fetch_add(1, Ordering::Relaxed);
-                            }
-                            // The directory listing already says whether it is a regular file.
-                            let read = if entry.file_type().is_some_and(|t| t.is_file()) {
-                                read_regular(entry.path(), MAX_SOURCE_FILE_BYTES, &mut buffer)
-                            } else {
-                                read_into(entry.path(), root, MAX_SOURCE_FILE_BYTES, &mut buffer)
-                            };
-                            match read {
-                                Ok(()) => {
-                                    let file = SourceFile::scan_code(&rel, &buffer);
-                                    let keep = !file.annotations.is_empty() || !file.diagnostics.is_empty();
-                                    match file.skipped.clone() {
-                                        Some(why) => Some(Found::Skipped(rel, why)),
-                                        None => keep.then(|| Found::Code(Box::new(file))),
-                                    }
-                                }
-                                Err(FileInput::TooLarge { len }) => Some(Found::Skipped(rel, Skipped::TooLarge(len))),
-                                Err(FileInput::Unreadable(why)) => Some(Found::Skipped(rel, Skipped::Unreadable(why))),
-                                Err(_) => None,
-                            }
-                        }
-                        Some(FileKind::Config) | None => None,
-                    };
-                    if let Some(found) = found {
-                        let _ = tx.send(found);
-                    }
-                    WalkState::Continue
-                })
-            });
-            drop(tx);
-        });
-        for found in rx {
-            match found {
-                Found::Model(path, input) => walked.models.push((path, input)),
-                Found::Code(file) => walked.code.push(*file),
-                Found::Skipped(path, why) => walked.skipped.push((path, why)),
-            }
-        }
-    });
-    walked.scanned = scanned.into_inner();
+    let shared = Mutex::new(Walked::default());
+    let mut builder = Collector { root, config, targets, shared: &shared };
+    walker.visit(&mut builder);
+    let mut walked = shared.into_inner().unwrap_or_default();
     walked.nested_roots = nested.lock().map(|n| n.clone()).unwrap_or_default();
     walked.models.sort_by(|a, b| a.0.cmp(&b.0));
+    walked.code.sort_by(|a, b| a.path.cmp(&b.path));
     walked.skipped.sort_by(|a, b| a.0.cmp(&b.0));
     walked
+}
+
+struct Collector<'s> {
+    root: &'s Path,
+    config: &'s Config,
+    targets: &'s [PathBuf],
+    shared: &'s Mutex<Walked>,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for Collector<'s> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(Visitor {
+            root: self.root,
+            config: self.config,
+            targets: self.targets,
+            shared: self.shared,
+            found: Walked::default(),
+            buffer: Vec::new(),
+        })
+    }
+}
+
+/// One walker thread: its own findings and read buffer.
+struct Visitor<'s> {
+    root: &'s Path,
+    config: &'s Config,
+    targets: &'s [PathBuf],
+    shared: &'s Mutex<Walked>,
+    found: Walked,
+    buffer: Vec<u8>,
+}
+
+impl ParallelVisitor for Visitor<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
+        let Ok(entry) = entry else { return WalkState::Continue };
+        if entry.file_type().is_none_or(|t| t.is_dir()) {
+            return WalkState::Continue;
+        }
+        let Some(rel) = workspace_path(entry.path(), self.root) else { return WalkState::Continue };
+        let kind = kind(&rel, self.config);
+        // A link to a file inside the workspace is read under that file's own name.
+        if kind.is_some() && entry.path_is_symlink() && inside(entry.path(), self.root) {
+            return WalkState::Continue;
+        }
+        match kind {
+            Some(FileKind::Model) => self.found.models.push((rel, read_confined(entry.path(), self.root))),
+            Some(FileKind::Code) => self.code(&entry, rel),
+            Some(FileKind::Config) | None => {}
+        }
+        WalkState::Continue
+    }
+}
+
+impl Visitor<'_> {
+    fn code(&mut self, entry: &ignore::DirEntry, rel: String) {
+        if self.targets.iter().any(|t| entry.path().starts_with(t)) {
+            self.found.scanned += 1;
+        }
+        // The directory listing already says whether it is a regular file.
+        let read = if entry.file_type().is_some_and(|t| t.is_file()) {
+            read_regular(entry.path(), MAX_SOURCE_FILE_BYTES, &mut self.buffer)
+        } else {
+            read_into(entry.path(), self.root, MAX_SOURCE_FILE_BYTES, &mut self.buffer)
+        };
+        match read {
+            Ok(()) => {
+                let file = SourceFile::scan_code(&rel, &self.buffer);
+                match file.skipped.clone() {
+                    Some(why) => self.found.skipped.push((rel, why)),
+                    None if !file.annotations.is_empty() || !file.diagnostics.is_empty() => self.found.code.push(file),
+                    None => {}
+                }
+            }
+            Err(FileInput::TooLarge { len }) => self.found.skipped.push((rel, Skipped::TooLarge(len))),
+            Err(FileInput::Unreadable(why)) => self.found.skipped.push((rel, Skipped::Unreadable(why))),
+            Err(_) => {}
+        }
+    }
+}
+
+impl Drop for Visitor<'_> {
+    fn drop(&mut self) {
+        let found = std::mem::take(&mut self.found);
+        if let Ok(mut shared) = self.shared.lock() {
+            shared.scanned += found.scanned;
+            shared.models.extend(found.models);
+            shared.code.extend(found.code);
+            shared.skipped.extend(found.skipped);
+        }
+    }
 }
 
 /// How a path is read, by its name and the settings (includes are found later).
@@ -197,16 +228,19 @@ fn read_into(path: &Path, root: &Path, limit: u64, buffer: &mut Vec<u8>) -> Resu
         .map_err(|e| FileInput::Unreadable(e.to_string()))
 }
 
-/// Reads a file the directory listing says is regular: one open, one fstat.
+/// Reads a file the directory listing says is regular: one open, and reads up to one byte past
+/// the limit; only a file over the limit costs an fstat, for its size.
 fn read_regular(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), FileInput> {
     buffer.clear();
     let file = fs::File::open(path).map_err(|e| FileInput::Unreadable(e.to_string()))?;
-    let len = file.metadata().map_err(|e| FileInput::Unreadable(e.to_string()))?.len();
-    if len > limit {
+    let mut limited = (&file).take(limit + 1);
+    limited.read_to_end(buffer).map_err(|e| FileInput::Unreadable(e.to_string()))?;
+    if buffer.len() as u64 > limit {
+        let len = file.metadata().map_or(buffer.len() as u64, |m| m.len());
+        buffer.clear();
         return Err(FileInput::TooLarge { len });
     }
-    buffer.reserve(usize::try_from(len).unwrap_or(0));
-    file.take(limit + 1).read_to_end(buffer).map(|_| ()).map_err(|e| FileInput::Unreadable(e.to_string()))
+    Ok(())
 }
 
 /// The workspace path of `path` under `root`: relative, `/`-separated.

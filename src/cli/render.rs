@@ -125,15 +125,22 @@ pub fn render_text(reports: &[WorkspaceReport<'_>], color: bool) -> (String, Sum
 fn notes(out: &mut String, reports: &[WorkspaceReport<'_>], paint: &dyn Fn(Style, &str) -> String) {
     let skipped: Vec<(String, &Skipped)> =
         reports.iter().flat_map(|r| r.skipped.iter().map(|(p, why)| ((r.display)(p), why))).collect();
-    let kind = |s: &Skipped| match s {
-        Skipped::TooLarge(_) => "over the source file size limit",
-        Skipped::Binary => "binary",
-        Skipped::Unreadable(_) => "unreadable",
+    let limit = mib(crate::limits::MAX_SOURCE_FILE_BYTES);
+    // (which, noun, what follows the noun)
+    let kinds = [
+        (0, "binary source file", String::new()),
+        (1, "source file", format!(" over the {limit} limit")),
+        (2, "unreadable source file", String::new()),
+    ];
+    let which = |s: &Skipped| match s {
+        Skipped::Binary => 0,
+        Skipped::TooLarge(_) => 1,
+        Skipped::Unreadable(_) => 2,
     };
-    for what in ["over the source file size limit", "binary", "unreadable"] {
+    for (kind, noun, tail) in kinds {
         let files: Vec<String> = skipped
             .iter()
-            .filter(|(_, why)| kind(why) == what)
+            .filter(|(_, why)| which(why) == kind)
             .map(|(p, why)| match why {
                 Skipped::TooLarge(len) => format!("{p} ({})", mib(*len)),
                 Skipped::Unreadable(reason) => format!("{p} ({reason})"),
@@ -145,13 +152,8 @@ fn notes(out: &mut String, reports: &[WorkspaceReport<'_>], paint: &dyn Fn(Style
         }
         let shown: Vec<&str> = files.iter().take(3).map(String::as_str).collect();
         let more = if files.len() > 3 { format!(" and {} more", files.len() - 3) } else { String::new() };
-        let _ = writeln!(
-            out,
-            "{} skipped {} {what}: {}{more}",
-            paint(GUTTER, "note:"),
-            plural(files.len(), "source file"),
-            shown.join(", ")
-        );
+        let note = paint(GUTTER, "note:");
+        let _ = writeln!(out, "{note} skipped {}{tail}: {}{more}", plural(files.len(), noun), shown.join(", "));
     }
 }
 
