@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod disk;
 pub mod limits;
 pub mod model;
 mod suggest;

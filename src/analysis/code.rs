@@ -240,7 +240,7 @@ impl<'a> Resolver<'a> {
 
     fn resolve(&self, r: &Ref, report: &mut dyn FnMut(Diagnostic)) -> Option<Resolved> {
         let kinds = expected(r.role);
-        if let Some(id) = &r.id {
+        if let Some(id) = r.id.as_ref().map(|id| &id.value) {
             let shown = format!("#{id}");
             match self.index.def(id) {
                 Some(def) if kinds.contains(&def.element.kind) => {}

@@ -237,7 +237,8 @@ impl<'t> Cursor<'t> {
         let r = match t.kind {
             TokenKind::Word => {
                 let id = t.text.strip_prefix('#').filter(|id| is_id(id))?;
-                Ref { role, id: Some(id.to_owned()), name: None, range: t.range }
+                let id = Spanned { value: id.to_owned(), range: TextRange::new(t.range.start + 1, t.range.end) };
+                Ref { role, id: Some(id), name: None, range: t.range }
             }
             TokenKind::Quoted if !t.text.is_empty() => {
                 Ref { role, id: None, name: Some(t.text.clone()), range: t.range }

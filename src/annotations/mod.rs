@@ -46,8 +46,10 @@ pub enum Role {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ref {
     pub role: Role,
-    pub id: Option<String>,
+    /// The id, without its `#`; its range covers just the id's characters.
+    pub id: Option<Spanned<String>>,
     pub name: Option<String>,
+    /// The whole reference as written.
     pub range: TextRange,
 }
 

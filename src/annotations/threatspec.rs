@@ -76,8 +76,9 @@ pub(super) fn parse(verb: Verb, spelled: &str, rest: &str, base: u32) -> Option<
                 return None;
             }
             let r = text.reference(Role::Threat)?;
-            let name = Spanned { value: r.name.clone().or_else(|| r.id.clone())?, range: r.range };
-            a.definition = Some(Definition { name, id: r.id.map(|id| Spanned { value: id, range: r.range }) });
+            let name =
+                Spanned { value: r.name.clone().or_else(|| r.id.as_ref().map(|id| id.value.clone()))?, range: r.range };
+            a.definition = Some(Definition { name, id: r.id });
         }
         _ => return None,
     }
@@ -135,13 +136,18 @@ impl<'a> Field<'a> {
             return None;
         }
         if let Some(id) = text.strip_prefix('#').filter(|id| super::guardlink::is_id(id)) {
-            return Some(Ref { role, id: Some(id.to_owned()), name: None, range: field.range() });
+            let id = Spanned { value: id.to_owned(), range: field.slice(1, text.len()).range() };
+            return Some(Ref { role, id: Some(id), name: None, range: field.range() });
         }
         let (name, id) = match text.find('(') {
             Some(open) if open > 0 => {
-                let inner = text.get(open + 1..).and_then(|s| s.split_once(')')).map(|(inner, _)| inner.trim());
-                let id = inner.map(|i| i.trim_start_matches('#')).filter(|i| super::guardlink::is_id(i));
-                (text.get(..open).unwrap_or("").trim(), id.map(str::to_owned))
+                let close = text.get(open..).and_then(|s| s.find(')')).map_or(text.len(), |c| open + c);
+                let inner = field.slice(open + 1, close).trim();
+                let hashes = inner.text.len() - inner.text.trim_start_matches('#').len();
+                let id = inner.slice(hashes, inner.text.len());
+                let id =
+                    super::guardlink::is_id(id.text).then(|| Spanned { value: id.text.to_owned(), range: id.range() });
+                (text.get(..open).unwrap_or("").trim(), id)
             }
             _ => (text, None),
         };

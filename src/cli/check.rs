@@ -1,20 +1,16 @@
 //! `threatls check`: find each workspace under the given paths, read its model and source
 //! files, analyse, print.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::files::{Walked, display_path, read_confined, root_of, walk};
 use super::render::{WorkspaceReport, render_json, render_text};
 use super::{CheckArgs, ColorChoice, Deny, Format, write_stdout};
-use crate::analysis::{FileInput, FileKind, Options, Presence, SourceFile, Workspace};
-use crate::config::CONFIG_FILE;
+use crate::analysis::{FileKind, Options, Presence, Workspace};
 use crate::date::Date;
-
-/// The most files one workspace may pull in through includes (a guard against link mazes).
-const MAX_INCLUDED_FILES: usize = 10_000;
+use crate::disk::{Walked, display_path, load_workspace, root_of};
 
 struct Loaded {
     root: PathBuf,
@@ -41,7 +37,7 @@ pub(super) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
         if !done.insert(root.clone()) {
             continue;
         }
-        let (workspace, mut walked) = load_workspace(&root, today, &targets);
+        let (workspace, mut walked) = load_workspace(&root, Options { today }, &targets);
         let wanted = |nested: &PathBuf| targets.iter().any(|t| nested.starts_with(t) || t.starts_with(nested));
         queue.extend(walked.nested_roots.drain(..).filter(wanted));
         loaded.push(Loaded { root, workspace, walked });
@@ -85,53 +81,6 @@ pub(super) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
     write_stdout(&text)?;
     let failed = summary.errors > 0 || (args.deny == Some(Deny::Warnings) && summary.warnings > 0);
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
-}
-
-/// Reads a workspace: its settings, every model and source file the walk finds, then whatever
-/// the models include, until nothing new is named.
-fn load_workspace(root: &Path, today: Date, targets: &[PathBuf]) -> (Workspace, Walked) {
-    let mut workspace = Workspace::new(Options { today });
-    let config_path = root.join(CONFIG_FILE);
-    if config_path.is_file() {
-        workspace.set_file(CONFIG_FILE, read_confined(&config_path, root));
-    }
-    let mut walked = walk(root, workspace.config(), targets);
-    for (path, input) in std::mem::take(&mut walked.models) {
-        workspace.insert(SourceFile::new(&path, input, FileKind::Model));
-    }
-    for file in std::mem::take(&mut walked.code) {
-        workspace.insert(file);
-    }
-    // The same file reached by two names (a link inside the workspace) is read once.
-    let mut seen: HashMap<PathBuf, String> = HashMap::new();
-    let mut included = 0;
-    loop {
-        let missing = workspace.unloaded_includes();
-        if missing.is_empty() || included >= MAX_INCLUDED_FILES {
-            break;
-        }
-        for name in missing {
-            let path = root.join(&name);
-            let input = match path.canonicalize() {
-                Ok(canonical) if !canonical.starts_with(root) => FileInput::Unreadable(
-                    "it resolves to a file outside the workspace, which threatls does not read".into(),
-                ),
-                Ok(canonical) => match seen.get(&canonical) {
-                    Some(first) if *first != name => FileInput::Unreadable(format!(
-                        "it is the same file as `{first}`, reached through a symbolic link"
-                    )),
-                    _ => {
-                        seen.insert(canonical, name.clone());
-                        read_confined(&path, root)
-                    }
-                },
-                Err(_) => read_confined(&path, root),
-            };
-            workspace.insert(SourceFile::new(&name, input, FileKind::Model));
-            included += 1;
-        }
-    }
-    (workspace, walked)
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -1,7 +1,6 @@
 //! The command-line face: parse arguments, read files, call the core, print.
 
 mod check;
-mod files;
 mod render;
 
 use std::io::Write;

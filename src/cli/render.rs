@@ -327,7 +327,7 @@ pub fn render_json(reports: &[WorkspaceReport<'_>]) -> (String, Summary) {
             }
             for a in report.workspace.file(path).map_or(&[][..], |f| f.annotations.as_slice()) {
                 let ids = a.definition.iter().filter_map(|d| d.id.as_ref().map(|id| id.value.clone()));
-                let refs = a.refs.iter().filter_map(|r| r.id.clone());
+                let refs = a.refs.iter().filter_map(|r| r.id.as_ref().map(|id| id.value.clone()));
                 annotations.push(JsonAnnotation {
                     file: (report.display)(path),
                     range: range(path, a.range),

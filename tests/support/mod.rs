@@ -193,7 +193,9 @@ pub fn dump_scan(path: &str, bytes: &[u8]) -> String {
                 let _ = write!(out, "{name:?}");
             }
             if let Some(id) = &r.id {
-                let _ = write!(out, "#{id}");
+                let _ = write!(out, "#{}", id.value);
+                let written = &text[id.range.start as usize..id.range.end as usize];
+                assert_eq!(written, id.value, "the id's range does not cover the id");
             }
         }
         if let Some(s) = &a.severity {

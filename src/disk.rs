@@ -1,5 +1,7 @@
-//! Finding and reading a workspace's files for the CLI, confined to the workspace root.
+//! Reading a workspace from disk, for the faces (the CLI and the language server), confined
+//! to the workspace root. This is face code: the analysis core never touches the file system.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -7,14 +9,16 @@ use std::sync::{Arc, Mutex};
 
 use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
-use crate::analysis::{FileInput, FileKind, Skipped, SourceFile, is_model_file_name};
+use std::collections::HashMap;
+
+use crate::analysis::{FileInput, FileKind, Options, Skipped, SourceFile, Workspace, is_model_file_name};
 use crate::annotations::comment_syntax;
 use crate::config::{CONFIG_FILE, Config};
 use crate::limits::{MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BYTES};
 
 /// The workspace root of `path`: the nearest directory at or above it holding `threatls.toml`,
 /// else the nearest holding `.git`, else the directory itself.
-pub(super) fn root_of(path: &Path) -> PathBuf {
+pub fn root_of(path: &Path) -> PathBuf {
     let dir = if path.is_dir() { path } else { path.parent().unwrap_or(path) };
     let marked = |marker: &str| dir.ancestors().find(|d| d.join(marker).exists()).map(Path::to_path_buf);
     marked(CONFIG_FILE).or_else(|| marked(".git")).unwrap_or_else(|| dir.to_path_buf())
@@ -22,7 +26,7 @@ pub(super) fn root_of(path: &Path) -> PathBuf {
 
 /// What walking a workspace found.
 #[derive(Debug, Default)]
-pub(super) struct Walked {
+pub struct Walked {
     /// Model files, read but not yet parsed.
     pub models: Vec<(String, FileInput)>,
     /// Source files that hold annotations or diagnostics, already scanned.
@@ -40,7 +44,7 @@ pub(super) struct Walked {
 /// threads, each reusing one buffer, and only what they hold is kept. Each thread collects its
 /// findings and hands them over once, when it ends. Source files under one of `targets` are
 /// counted.
-pub(super) fn walk(root: &Path, config: &Config, targets: &[PathBuf]) -> Walked {
+pub fn walk(root: &Path, config: &Config, targets: &[PathBuf]) -> Walked {
     let nested = Arc::new(Mutex::new(Vec::new()));
     let nested_in_filter = Arc::clone(&nested);
     let root_buf = root.to_path_buf();
@@ -164,6 +168,56 @@ impl Drop for Visitor<'_> {
     }
 }
 
+/// The most files one workspace may pull in through includes (a guard against link mazes).
+const MAX_INCLUDED_FILES: usize = 10_000;
+
+/// Reads a workspace: its settings, every model and source file the walk finds, then whatever
+/// the models include, until nothing new is named.
+pub fn load_workspace(root: &Path, options: Options, targets: &[PathBuf]) -> (Workspace, Walked) {
+    let mut workspace = Workspace::new(options);
+    let config_path = root.join(CONFIG_FILE);
+    if config_path.is_file() {
+        workspace.set_file(CONFIG_FILE, read_confined(&config_path, root));
+    }
+    let mut walked = walk(root, workspace.config(), targets);
+    for (path, input) in std::mem::take(&mut walked.models) {
+        workspace.insert(SourceFile::new(&path, input, FileKind::Model));
+    }
+    for file in std::mem::take(&mut walked.code) {
+        workspace.insert(file);
+    }
+    // The same file reached by two names (a link inside the workspace) is read once.
+    let mut seen: HashMap<PathBuf, String> = HashMap::new();
+    let mut included = 0;
+    loop {
+        let missing = workspace.unloaded_includes();
+        if missing.is_empty() || included >= MAX_INCLUDED_FILES {
+            break;
+        }
+        for name in missing {
+            let path = root.join(&name);
+            let input = match path.canonicalize() {
+                Ok(canonical) if !canonical.starts_with(root) => FileInput::Unreadable(
+                    "it resolves to a file outside the workspace, which threatls does not read".into(),
+                ),
+                Ok(canonical) => match seen.get(&canonical) {
+                    Some(first) if *first != name => FileInput::Unreadable(format!(
+                        "it is the same file as `{first}`, reached through a symbolic link"
+                    )),
+                    _ => {
+                        seen.insert(canonical, name.clone());
+                        read_confined(&path, root)
+                    }
+                },
+                Err(_) => read_confined(&path, root),
+            };
+            workspace.insert(SourceFile::new(&name, input, FileKind::Model));
+            included += 1;
+        }
+    }
+    (workspace, walked)
+}
+
 /// How a path is read, by its name and the settings (includes are found later).
 fn kind(path: &str, config: &Config) -> Option<FileKind> {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -183,7 +237,7 @@ fn inside(path: &Path, root: &Path) -> bool {
 }
 
 /// Reads one model file for the core without leaving `root`.
-pub(super) fn read_confined(path: &Path, root: &Path) -> FileInput {
+pub fn read_confined(path: &Path, root: &Path) -> FileInput {
     let mut buffer = Vec::new();
     match read_into(path, root, MAX_MODEL_FILE_BYTES, &mut buffer) {
         Ok(()) => FileInput::Bytes(buffer),
@@ -244,14 +298,14 @@ fn read_regular(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), Fil
 }
 
 /// The workspace path of `path` under `root`: relative, `/`-separated.
-pub(super) fn workspace_path(path: &Path, root: &Path) -> Option<String> {
+pub fn workspace_path(path: &Path, root: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
     let parts: Option<Vec<&str>> = relative.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))
 }
 
 /// How a path is shown: relative to the current directory when under it.
-pub(super) fn display_path(path: &Path, cwd: &Path) -> String {
+pub fn display_path(path: &Path, cwd: &Path) -> String {
     let shown = path.strip_prefix(cwd).unwrap_or(path);
     let text = shown.to_string_lossy().replace('\\', "/");
     if text.is_empty() { ".".to_owned() } else { text }
