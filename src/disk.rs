@@ -9,8 +9,6 @@ use std::sync::{Arc, Mutex};
 
 use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
-use std::collections::HashMap;
-
 use crate::analysis::{FileInput, FileKind, Options, Skipped, SourceFile, Workspace, is_model_file_name};
 use crate::annotations::comment_syntax;
 use crate::config::{CONFIG_FILE, Config};
