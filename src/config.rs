@@ -9,12 +9,19 @@
 //!
 //! [annotations]
 //! enabled = true                     # read annotations in code comments
+//!
+//! [rules]
+//! open-threat = "error"              # error | warning | information | hint | off
 //! ```
+//!
+//! A face may add [`Settings`] on top (the language server's settings from the editor).
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Code, Diagnostic};
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Code, Diagnostic, Level, Severity};
 use crate::suggest::did_you_mean;
 use crate::syntax::TextRange;
 
@@ -27,9 +34,20 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub models: Vec<String>,
     pub annotations: bool,
+    /// Each rule's level, where it differs from the rule's default.
+    pub rules: BTreeMap<Code, Level>,
     include_set: Option<GlobSet>,
     exclude_set: GlobSet,
     models_set: GlobSet,
+}
+
+/// What a face adds on top of `threatls.toml`: more globs, annotations on or off, rule levels.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub annotations: Option<bool>,
+    pub rules: BTreeMap<Code, Level>,
 }
 
 impl Default for Config {
@@ -39,6 +57,7 @@ impl Default for Config {
             exclude: Vec::new(),
             models: Vec::new(),
             annotations: true,
+            rules: BTreeMap::new(),
             include_set: None,
             exclude_set: GlobSet::empty(),
             models_set: GlobSet::empty(),
@@ -60,6 +79,34 @@ impl Config {
     /// Read this path as a model file, though its name is not a model file's.
     pub fn is_extra_model(&self, path: &str) -> bool {
         !self.is_excluded(path) && self.models_set.is_match(path)
+    }
+
+    /// This configuration with a face's settings on top.
+    pub fn with(&self, settings: &Settings) -> Config {
+        let mut config = self.clone();
+        config.include.extend(settings.include.iter().filter(|g| Glob::new(g).is_ok()).cloned());
+        config.exclude.extend(settings.exclude.iter().filter(|g| Glob::new(g).is_ok()).cloned());
+        if let Some(on) = settings.annotations {
+            config.annotations = on;
+        }
+        config.rules.extend(settings.rules.iter().map(|(c, l)| (*c, *l)));
+        config.build_sets();
+        config
+    }
+
+    /// The level a rule's findings are reported at, or `None` when the rule is off.
+    pub fn level(&self, code: Code, severity: Severity) -> Option<Severity> {
+        match self.rules.get(&code) {
+            Some(Level::Off) => None,
+            Some(Level::On(s)) => Some(*s),
+            None => Some(severity),
+        }
+    }
+
+    fn build_sets(&mut self) {
+        self.include_set = (!self.include.is_empty()).then(|| glob_set(&self.include));
+        self.exclude_set = glob_set(&self.exclude);
+        self.models_set = glob_set(&self.models);
     }
 
     /// Parses `threatls.toml`. Never fails: what is wrong is reported and left at its default.
@@ -123,13 +170,43 @@ impl Config {
                         "`annotations` must be a table (`[annotations]`)",
                     ),
                 },
-                other => unknown(&mut diagnostics, other, range, "threatls.toml", &["files", "annotations"]),
+                "rules" => match value.get_ref() {
+                    DeValue::Table(rules) => rules_table(rules, &mut config.rules, &mut diagnostics),
+                    _ => wrong_type(&mut diagnostics, span(value.span()), "`rules` must be a table (`[rules]`)"),
+                },
+                other => unknown(&mut diagnostics, other, range, "threatls.toml", &["files", "annotations", "rules"]),
             }
         }
-        config.include_set = (!config.include.is_empty()).then(|| glob_set(&config.include));
-        config.exclude_set = glob_set(&config.exclude);
-        config.models_set = glob_set(&config.models);
+        config.build_sets();
         (config, diagnostics)
+    }
+}
+
+/// `rule-code = "level"` lines.
+fn rules_table(rules: &DeTable<'_>, out: &mut BTreeMap<Code, Level>, diagnostics: &mut Vec<Diagnostic>) {
+    let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    for (key, value) in rules {
+        let Some(code) = Code::from_name(key.get_ref()) else {
+            unknown(diagnostics, key.get_ref(), span(key.span()), "[rules]", &names);
+            continue;
+        };
+        let level = match value.get_ref() {
+            DeValue::String(s) => Level::parse(s),
+            _ => None,
+        };
+        match level {
+            Some(level) => {
+                out.insert(code, level);
+            }
+            None => diagnostics.push(Diagnostic::new(
+                Code::InvalidValue,
+                span(value.span()),
+                format!(
+                    "`{}` takes one of \"error\", \"warning\", \"information\", \"hint\" or \"off\"",
+                    code.as_str()
+                ),
+            )),
+        }
     }
 }
 
@@ -197,7 +274,8 @@ fn to_u32(n: usize) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::Config;
+    use super::{Config, Settings};
+    use crate::diagnostic::{Code, Severity};
 
     #[test]
     fn reads_settings() {
@@ -211,6 +289,14 @@ mod tests {
         assert!(config.is_extra_model("security/payments.yaml"));
         assert!(Config::parse("").0.scans("anything.rs"));
         assert!(!Config::parse("[annotations]\nenabled = false").0.scans("a.rs"));
+        let (config, d) = Config::parse("[rules]\nopen-threat = \"error\"\nunbacked-mitigation = \"off\"\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(config.level(Code::OpenThreat, Severity::Warning), Some(Severity::Error));
+        assert_eq!(config.level(Code::UnbackedMitigation, Severity::Information), None);
+        assert_eq!(config.level(Code::DuplicateId, Severity::Error), Some(Severity::Error));
+        let settings = Settings { exclude: vec!["gen/**".into()], annotations: Some(false), ..Settings::default() };
+        let merged = config.with(&settings);
+        assert!(merged.is_excluded("gen/a.rs") && !merged.annotations);
     }
 
     #[test]

@@ -13,6 +13,26 @@ pub enum Severity {
     Error,
 }
 
+/// The level a rule is set to: off, or a severity that replaces its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "off" => Some(Level::Off),
+            "hint" => Some(Level::On(Severity::Hint)),
+            "information" | "info" => Some(Level::On(Severity::Information)),
+            "warning" => Some(Level::On(Severity::Warning)),
+            "error" => Some(Level::On(Severity::Error)),
+            _ => None,
+        }
+    }
+}
+
 impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {

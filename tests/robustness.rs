@@ -80,7 +80,7 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
 }
 
 fn analyse_everything(files: &[(String, Vec<u8>)]) {
-    let mut ws = Workspace::new(Options { today: Date::parse("2026-06-15").unwrap() });
+    let mut ws = Workspace::new(Options::new(Date::parse("2026-06-15").unwrap()));
     for (path, bytes) in files {
         ws.set_file(path, FileInput::Bytes(bytes.clone()));
     }

@@ -19,7 +19,7 @@ pub use paths::{is_model_file_name, join as join_path, parent as parent_dir};
 pub use source_file::{FileInput, FileKind, Presence, Skipped, SourceFile};
 pub use threats::ThreatState;
 
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::{CONFIG_FILE, Config, Settings};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::MAX_DIAGNOSTICS_PER_FILE;
@@ -30,12 +30,22 @@ use crate::syntax::TextRange;
 pub struct Options {
     /// The date against which acceptances and review cadences are judged.
     pub today: Date,
+    /// A face's settings, on top of `threatls.toml`.
+    pub settings: Settings,
+}
+
+impl Options {
+    pub fn new(today: Date) -> Options {
+        Options { today, settings: Settings::default() }
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct Workspace {
     options: Options,
     files: BTreeMap<String, Arc<SourceFile>>,
+    /// `threatls.toml` with the face's settings on top.
+    config: Arc<Config>,
     analysis: OnceLock<Arc<Analysis>>,
 }
 
@@ -50,11 +60,24 @@ pub struct Analysis {
 
 impl Workspace {
     pub fn new(options: Options) -> Workspace {
-        Workspace { options, files: BTreeMap::new(), analysis: OnceLock::new() }
+        let config = Arc::new(Config::default().with(&options.settings));
+        Workspace { options, files: BTreeMap::new(), config, analysis: OnceLock::new() }
     }
 
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// Changes the options (new settings from the editor, a new day).
+    pub fn set_options(&mut self, options: Options) {
+        self.options = options;
+        self.update_config();
+    }
+
+    fn update_config(&mut self) {
+        let file = self.files.get(CONFIG_FILE).and_then(|f| f.config.clone()).unwrap_or_default();
+        self.config = Arc::new(file.with(&self.options.settings));
+        self.analysis = OnceLock::new();
     }
 
     /// How the file at `path` is read: as a model when its name says so or a model includes
@@ -75,13 +98,10 @@ impl Workspace {
         }
     }
 
-    /// The workspace's settings, from its `threatls.toml` (defaults without one).
+    /// The workspace's settings: its `threatls.toml` (defaults without one) with the face's
+    /// settings on top.
     pub fn config(&self) -> &Config {
-        static DEFAULT: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
-        self.files
-            .get(CONFIG_FILE)
-            .and_then(|f| f.config.as_ref())
-            .unwrap_or_else(|| DEFAULT.get_or_init(Config::default))
+        &self.config
     }
 
     fn is_included(&self, path: &str) -> bool {
@@ -100,13 +120,28 @@ impl Workspace {
 
     /// Adds a file read elsewhere (a face may build [`SourceFile`]s in parallel).
     pub fn insert(&mut self, file: SourceFile) {
+        let is_config = file.kind == FileKind::Config;
         self.files.insert(file.path.clone(), Arc::new(file));
         self.analysis = OnceLock::new();
+        if is_config {
+            self.update_config();
+        }
+    }
+
+    /// Sets a document open in an editor: its text is what is analysed, and a source file keeps
+    /// it for editor features.
+    pub fn set_open_file(&mut self, path: &str, text: String) {
+        if let Some(kind) = self.kind_of(path) {
+            self.insert(SourceFile::open(path, text, kind));
+        }
     }
 
     pub fn remove_file(&mut self, path: &str) {
         if self.files.remove(path).is_some() {
             self.analysis = OnceLock::new();
+            if path == CONFIG_FILE {
+                self.update_config();
+            }
         }
     }
 
@@ -134,16 +169,35 @@ impl Workspace {
     }
 
     pub fn analysis(&self) -> &Analysis {
-        self.analysis.get_or_init(|| Arc::new(Analysis::compute(&self.files, &self.options)))
+        self.analysis.get_or_init(|| {
+            // With annotations off, source files take no part.
+            let files: BTreeMap<String, Arc<SourceFile>> = if self.config.annotations {
+                self.files.clone()
+            } else {
+                let code = |f: &Arc<SourceFile>| f.kind == FileKind::Code;
+                self.files.iter().filter(|(_, f)| !code(f)).map(|(p, f)| (p.clone(), Arc::clone(f))).collect()
+            };
+            Arc::new(Analysis::compute(&files, &self.options))
+        })
     }
 
     /// All diagnostics of one file, sorted by position, at most [`MAX_DIAGNOSTICS_PER_FILE`].
     pub fn diagnostics(&self, path: &str) -> Vec<Diagnostic> {
         let Some(file) = self.files.get(path) else { return Vec::new() };
+        if file.kind == FileKind::Code && !self.config.annotations {
+            return Vec::new();
+        }
         let mut all = file.diagnostics.clone();
         if let Some(cross) = self.analysis().diagnostics.get(path) {
             all.extend(cross.iter().cloned());
         }
+        all.retain_mut(|d| match self.config.level(d.code, d.severity) {
+            Some(severity) => {
+                d.severity = severity;
+                true
+            }
+            None => false,
+        });
         all.sort_by_key(|d| (d.range.start, d.range.end, d.code));
         if all.len() > MAX_DIAGNOSTICS_PER_FILE {
             let left_out = all.len() - MAX_DIAGNOSTICS_PER_FILE;

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::{MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BYTES};
 use crate::model::{Detail, Element, Kind, Mitigation, ModelFile, Status, Threat, lower};
-use crate::syntax::{LineCol, LineIndex, PositionEncoding, TextRange, Value, parse_yaml};
+use crate::syntax::{LineCol, LineIndex, Node, PositionEncoding, TextRange, Value, parse_yaml};
 
 /// What a face hands the core for one path.
 #[derive(Clone, Debug)]
@@ -66,6 +66,8 @@ pub struct SourceFile {
     pub skipped: Option<Skipped>,
     /// The settings, for `threatls.toml`.
     pub config: Option<Config>,
+    /// A model file's YAML, for editor features that need the structure around a position.
+    pub tree: Option<Node>,
     /// Diagnostics that need only this file.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -100,6 +102,7 @@ impl SourceFile {
             }
         };
         let mut model = ModelFile::default();
+        let mut tree = None;
         let mut config = None;
         let text = text.unwrap_or_default();
         if presence == Presence::Present && diagnostics.is_empty() {
@@ -108,7 +111,7 @@ impl SourceFile {
                 config = Some(parsed);
                 diagnostics.extend(found);
             } else {
-                model = parse_model(&text, &mut diagnostics);
+                (model, tree) = parse_model(&text, &mut diagnostics);
             }
         }
         for d in &mut diagnostics {
@@ -127,8 +130,21 @@ impl SourceFile {
             annotations: Vec::new(),
             skipped: None,
             config,
+            tree,
             diagnostics,
         }
+    }
+
+    /// A document open in an editor: like [`SourceFile::new`], but a source file keeps its text,
+    /// which the editor features need.
+    pub fn open(path: &str, text: String, kind: FileKind) -> SourceFile {
+        if kind != FileKind::Code {
+            return SourceFile::new(path, FileInput::Text(text), kind);
+        }
+        let mut file = SourceFile::scan_code(path, text.as_bytes());
+        file.line_index = LineIndex::new(&text);
+        file.text = text;
+        file
     }
 
     /// A source file: scanned for annotations, then only they and their lines are kept.
@@ -159,6 +175,7 @@ impl SourceFile {
             annotations: Vec::new(),
             skipped: None,
             config: None,
+            tree: None,
             diagnostics: Vec::new(),
         }
     }
@@ -183,7 +200,7 @@ impl SourceFile {
     /// The line holding `offset`: its number, start offset and text (without terminator).
     /// `None` for a source file's line that was not kept, or a file with no text.
     pub fn line_at(&self, offset: u32) -> Option<(u32, u32, &str)> {
-        if self.kind != FileKind::Code {
+        if self.kind != FileKind::Code || !self.text.is_empty() {
             let line = self.line_index.line_col(offset).line;
             let range = self.line_index.line_range(&self.text, line)?;
             return Some((line, range.start, self.text.get(range.as_usize())?));
@@ -197,7 +214,7 @@ impl SourceFile {
     /// The line and column of `offset`, in `encoding`; the file's start when the line is not
     /// known.
     pub fn position(&self, offset: u32, encoding: PositionEncoding) -> LineCol {
-        if self.kind != FileKind::Code {
+        if self.kind != FileKind::Code || !self.text.is_empty() {
             return self.line_index.position(&self.text, offset, encoding);
         }
         let Some((number, start, text)) = self.line_at(offset) else { return LineCol { line: 0, col: 0 } };
@@ -239,7 +256,7 @@ fn definition(a: &Annotation) -> Option<Element> {
     Some(Element { kind, id, name: Some(def.name.clone()), range: a.range, complete: true, detail })
 }
 
-fn parse_model(text: &str, diagnostics: &mut Vec<Diagnostic>) -> ModelFile {
+fn parse_model(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (ModelFile, Option<Node>) {
     let parsed = parse_yaml(text);
     diagnostics.extend(parsed.diagnostics);
     let Some(root) = parsed.root.filter(|r| !r.is_null()) else {
@@ -253,7 +270,7 @@ fn parse_model(text: &str, diagnostics: &mut Vec<Diagnostic>) -> ModelFile {
                 .with_fix("Start a model", TextRange::empty(0), "threatmodel: 1\ntitle: My system\n"),
             );
         }
-        return ModelFile::default();
+        return (ModelFile::default(), None);
     };
     if !matches!(root.value, Value::Mapping(_)) {
         let msg = format!(
@@ -261,9 +278,10 @@ fn parse_model(text: &str, diagnostics: &mut Vec<Diagnostic>) -> ModelFile {
             root.describe()
         );
         diagnostics.push(Diagnostic::new(Code::WrongType, root.range, msg));
-        return ModelFile::default();
+        return (ModelFile::default(), Some(root));
     }
-    lower(text, &root, diagnostics)
+    let model = lower(text, &root, diagnostics);
+    (model, Some(root))
 }
 
 fn too_large(len: u64) -> Diagnostic {

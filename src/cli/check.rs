@@ -37,7 +37,7 @@ pub(super) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
         if !done.insert(root.clone()) {
             continue;
         }
-        let (workspace, mut walked) = load_workspace(&root, Options { today }, &targets);
+        let (workspace, mut walked) = load_workspace(&root, Options::new(today), &targets);
         let wanted = |nested: &PathBuf| targets.iter().any(|t| nested.starts_with(t) || t.starts_with(nested));
         queue.extend(walked.nested_roots.drain(..).filter(wanted));
         loaded.push(Loaded { root, workspace, walked });

@@ -105,7 +105,7 @@ fn unescape(body: &[u8]) -> Vec<u8> {
 /// Builds the workspace a fixture describes, the way the CLI does: every file, then whatever
 /// their includes name (as missing when the fixture does not hold it).
 pub fn workspace(fixture: &Fixture) -> Workspace {
-    let mut ws = Workspace::new(Options { today: fixture.today });
+    let mut ws = Workspace::new(Options::new(fixture.today));
     for (path, input) in &fixture.files {
         ws.set_file(path, input.clone());
     }
