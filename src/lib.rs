@@ -12,6 +12,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod disk;
+pub mod ide;
 pub mod limits;
 pub mod model;
 mod suggest;

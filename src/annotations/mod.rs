@@ -17,6 +17,7 @@ mod verbs;
 pub use languages::for_path as comment_syntax;
 pub use normalize::canonical_name;
 pub use verbs::Verb;
+pub use verbs::keywords as verb_keywords;
 
 use comments::Comments;
 use memchr::memchr_iter;
@@ -309,8 +310,43 @@ fn evidence(verb: Verb, rest: &str) -> Option<String> {
     keyword.map(|k| format!("it holds `{k}`, a keyword of `@{}`", verb.as_str()))
 }
 
-/// The form of each verb, for messages.
-fn usage(verb: Verb) -> &'static str {
+/// The verb a word after `@` spells, in either dialect.
+pub fn spelling_of(word: &str) -> Option<Verb> {
+    verbs::spelling(word).map(|s| s.verb)
+}
+
+/// Where the comment text of a line starts, judged from the line alone (for an editor's
+/// cursor line, where the text may be half typed): after leading blanks and a comment marker,
+/// a block opener or a decorating `*`, and the blanks after it.
+pub fn comment_body_start(path: &str, line: &str) -> Option<usize> {
+    let syntax = languages::for_path(path)?;
+    let trimmed = line.trim_start();
+    let mut at = line.len() - trimmed.len();
+    if !std::ptr::eq(syntax, &languages::GAL) {
+        let marker = syntax
+            .line
+            .iter()
+            .copied()
+            .chain(syntax.block.iter().map(|(open, _)| *open))
+            .chain(["*"])
+            .find(|m| trimmed.starts_with(m));
+        match marker {
+            Some(m) => at += m.len(),
+            None => {
+                // A trailing comment after code.
+                let found = syntax.line.iter().filter_map(|m| line.find(m).map(|i| i + m.len())).min()?;
+                at = found;
+            }
+        }
+        let rest = line.get(at..).unwrap_or("");
+        at += rest.len() - rest.trim_start_matches(['/', '!', '*', '#', '-', ';', '%']).len();
+    }
+    let rest = line.get(at..).unwrap_or("");
+    Some(at + rest.len() - rest.trim_start().len())
+}
+
+/// The form of each verb, for messages and hovers.
+pub fn usage(verb: Verb) -> &'static str {
     match verb {
         Verb::Asset => "@asset <path> [(#id)] [-- \"description\"]",
         Verb::Threat => "@threat <name> [(#id)] [severity] [refs] [-- \"description\"]",

@@ -460,7 +460,8 @@ impl<'a> Builder<'a> {
         let flow = matches!(kind, ArenaKind::Sequence { flow: true, .. } | ArenaKind::Mapping { flow: true, .. });
         let last_child_end = children.iter().filter_map(|&c| self.arena.get(c)).map(|n| n.range.end).max();
         let end = match end {
-            Some(end) if flow && !end.is_empty() => end.end,
+            // The closing bracket itself (the token's span runs on over the blanks after it).
+            Some(end) if flow && !end.is_empty() => end.start + 1,
             _ => last_child_end.unwrap_or(start.end),
         };
         let size = 1 + children.iter().filter_map(|&c| self.arena.get(c)).map(|n| n.size).sum::<usize>();

@@ -1,0 +1,425 @@
+//! Completion: keys, values, classes, ids and element snippets in model files; verbs, ids,
+//! keywords and severities in code annotations.
+
+use crate::analysis::{FileKind, SourceFile, Workspace, is_model_file_name, parent_dir};
+use crate::annotations::{Role, Verb, comment_body_start, spelling_of, usage, verb_keywords};
+use crate::catalog::{Catalog, Family};
+use crate::model::schema::{self, Field, Kinds, Shape, Ty};
+use crate::model::{Kind, Mitigation};
+use crate::syntax::TextRange;
+
+use super::yaml_context::{self, Meaning};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionKind {
+    Key,
+    Value,
+    Class,
+    Element(Kind),
+    Snippet,
+    Verb,
+    Keyword,
+    Severity,
+    Reference,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: Option<String>,
+    pub documentation: Option<String>,
+    /// The text that replaces `replace`; a snippet (`$1`, `${2:x}`) when `snippet` is set.
+    pub insert: String,
+    pub snippet: bool,
+    pub replace: TextRange,
+    /// Orders the list: expected items first.
+    pub sort: String,
+}
+
+impl CompletionItem {
+    fn new(label: impl Into<String>, kind: CompletionKind, replace: TextRange) -> CompletionItem {
+        let label = label.into();
+        CompletionItem {
+            insert: label.clone(),
+            sort: format!("5-{label}"),
+            label,
+            kind,
+            detail: None,
+            documentation: None,
+            snippet: false,
+            replace,
+        }
+    }
+
+    fn detail(mut self, detail: impl Into<String>) -> CompletionItem {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    fn docs(mut self, docs: impl Into<String>) -> CompletionItem {
+        self.documentation = Some(docs.into());
+        self
+    }
+
+    fn snippet(mut self, text: impl Into<String>) -> CompletionItem {
+        self.insert = text.into();
+        self.snippet = true;
+        self
+    }
+
+    fn rank(mut self, rank: u8) -> CompletionItem {
+        self.sort = format!("{rank}-{}", self.label);
+        self
+    }
+}
+
+pub fn completions(ws: &Workspace, path: &str, offset: u32) -> Vec<CompletionItem> {
+    let Some(file) = ws.file(path) else { return Vec::new() };
+    match file.kind {
+        FileKind::Model => model(ws, file, offset),
+        FileKind::Code => code(ws, file, offset),
+        FileKind::Config => Vec::new(),
+    }
+}
+
+fn model(ws: &Workspace, file: &SourceFile, offset: u32) -> Vec<CompletionItem> {
+    let pos = yaml_context::position(&file.text, offset);
+    let replace = pos.replace;
+    let Some(meaning) = pos.meaning() else { return Vec::new() };
+    match meaning {
+        Meaning::Key(shape) => {
+            let mut items: Vec<CompletionItem> = shape
+                .fields
+                .iter()
+                .filter(|f| !pos.siblings.iter().any(|s| s == f.key))
+                .map(|f| key_item(f, pos.key_column, pos.in_flow, replace))
+                .collect();
+            if pos.on_dash && pos.siblings.is_empty() && !pos.in_flow {
+                items.extend(element_snippet(shape, pos.key_column.saturating_sub(2), false, replace));
+            }
+            items
+        }
+        Meaning::NewItem(shape) => element_snippet(shape, pos.key_column, !pos.on_dash, replace).into_iter().collect(),
+        Meaning::Value(field) => values(ws, file, field, replace, false),
+        Meaning::ListEntry(field) => values(ws, file, field, replace, true),
+    }
+}
+
+fn key_item(field: &'static Field, column: usize, in_flow: bool, replace: TextRange) -> CompletionItem {
+    let nested = " ".repeat(column + 2);
+    let insert = match field.ty {
+        _ if in_flow => format!("{}: $0", field.key),
+        Ty::List(_) => format!("{}:\n{nested}- $0", field.key),
+        Ty::Object(_) => format!("{}:\n{nested}$0", field.key),
+        Ty::Refs(_) | Ty::ExtRefs | Ty::Paths => format!("{}: [$0]", field.key),
+        Ty::Enum(values) => format!("{}: ${{1|{}|}}", field.key, values.join(",")),
+        _ => format!("{}: $0", field.key),
+    };
+    let required = if field.required { "required · " } else { "" };
+    CompletionItem::new(field.key, CompletionKind::Key, replace)
+        .detail(format!("{required}{}", ty_name(field)))
+        .docs(format!("{}\n\nExample: `{}: {}`", field.doc, field.key, field.example))
+        .snippet(insert)
+        .rank(if field.required { 0 } else { 1 })
+}
+
+fn ty_name(field: &Field) -> String {
+    match field.ty {
+        Ty::Version => "the format version".into(),
+        Ty::Text => "text".into(),
+        Ty::Id => "id".into(),
+        Ty::Date => "date".into(),
+        Ty::Cadence => "cadence".into(),
+        Ty::Enum(_) => "one of a set".into(),
+        Ty::Class => "threat class".into(),
+        Ty::Ref(kinds) => format!("{kinds}"),
+        Ty::Refs(kinds) => format!("list: {kinds}"),
+        Ty::ExtRefs => "list of references".into(),
+        Ty::Paths => "list of paths".into(),
+        Ty::Object(shape) => shape.what.into(),
+        Ty::List(shape) => format!("list of {}", shape.what),
+    }
+}
+
+/// A new element of a section, as a snippet with its required keys.
+fn element_snippet(
+    shape: &'static Shape,
+    column: usize,
+    with_dash: bool,
+    replace: TextRange,
+) -> Option<CompletionItem> {
+    let body: &[&str] = match shape.name {
+        "threat" => &[
+            "id: ${1:new-threat}",
+            "title: ${2:What could go wrong}",
+            "class: ${3:tampering}",
+            "severity: ${4|critical,high,medium,low|}",
+            "affects: [$5]",
+        ],
+        "mitigation" => &[
+            "id: ${1:new-mitigation}",
+            "title: ${2:What the control does}",
+            "mitigates: [$3]",
+            "status: ${4|planned,in-progress,implemented,verified|}",
+        ],
+        "asset" => &["id: ${1:new-asset}", "name: ${2:Name}", "kind: ${3|process,datastore,external-entity,actor|}"],
+        "flow" => &["id: ${1:new-flow}", "from: $2", "to: $3", "via: ${4:https}", "data: [$5]"],
+        "boundary" => &["id: ${1:new-boundary}", "name: ${2:Name}"],
+        "data" => &["id: ${1:new-data}", "classification: ${2|pii,phi,financial,secrets,internal,public|}"],
+        "class" => &["id: ${1:new-class}", "title: ${2:Title}", "parent: ${3:tampering}"],
+        _ => return None,
+    };
+    let indent = " ".repeat(column + 2);
+    let mut text = String::from(if with_dash { "- " } else { "" });
+    for (i, line) in body.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+            text.push_str(&indent);
+        }
+        text.push_str(line);
+    }
+    Some(
+        CompletionItem::new(format!("new {}", shape.name), CompletionKind::Snippet, replace)
+            .detail(format!("a new {}", shape.what.trim_start_matches("a ").trim_start_matches("an ")))
+            .docs(shape.doc)
+            .snippet(text)
+            .rank(0),
+    )
+}
+
+/// Values of a field; `in_list` when the cursor is on one entry of a list.
+fn values(
+    ws: &Workspace,
+    file: &SourceFile,
+    field: &'static Field,
+    replace: TextRange,
+    in_list: bool,
+) -> Vec<CompletionItem> {
+    let wrap = |id: &str| if in_list { id.to_owned() } else { format!("[{id}]") };
+    match field.ty {
+        Ty::Enum(values) => values.iter().map(|v| CompletionItem::new(*v, CompletionKind::Value, replace)).collect(),
+        Ty::Cadence => {
+            let mut items: Vec<CompletionItem> =
+                schema::CADENCES.iter().map(|v| CompletionItem::new(*v, CompletionKind::Value, replace)).collect();
+            items.push(CompletionItem::new("90d", CompletionKind::Value, replace).detail("a number of days"));
+            items
+        }
+        Ty::Version => vec![CompletionItem::new("1", CompletionKind::Value, replace)],
+        Ty::Date => {
+            let today = ws.options().today;
+            let offsets: &[(i64, &str)] = match field.key {
+                "until" => &[(30, "in 30 days"), (90, "in 90 days"), (180, "in 180 days")],
+                _ => &[(0, "today")],
+            };
+            offsets
+                .iter()
+                .filter_map(|(days, what)| {
+                    let date = today.add_days(*days)?.to_string();
+                    Some(CompletionItem::new(date, CompletionKind::Value, replace).detail(*what))
+                })
+                .collect()
+        }
+        Ty::Class => classes(ws, replace),
+        Ty::Ref(kinds) => ids(ws, kinds, replace, &|id| id.to_owned()),
+        Ty::Refs(kinds) => ids(ws, kinds, replace, &wrap),
+        Ty::ExtRefs => schema::REF_PREFIXES
+            .iter()
+            .map(|p| {
+                CompletionItem::new(format!("{p}:"), CompletionKind::Reference, replace)
+                    .snippet(wrap(&format!("{p}:$0")))
+            })
+            .collect(),
+        Ty::Paths => ws
+            .paths()
+            .filter(|p| *p != file.path && is_model_file_name(p.rsplit('/').next().unwrap_or(p)))
+            .map(|p| {
+                let relative = relative_path(parent_dir(&file.path), p);
+                CompletionItem::new(relative.clone(), CompletionKind::Value, replace).snippet(wrap(&relative))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `to` as a path relative to the directory `from`, both workspace paths.
+fn relative_path(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(to_parts.iter().skip(common));
+    parts.join("/")
+}
+
+/// Threat classes: the built-in ones grouped by family, then the team's.
+fn classes(ws: &Workspace, replace: TextRange) -> Vec<CompletionItem> {
+    let mut items: Vec<CompletionItem> = Catalog::builtin()
+        .classes
+        .iter()
+        .map(|c| {
+            let (family, rank) = match c.family {
+                Family::Stride => ("STRIDE", 0),
+                Family::Linddun => ("LINDDUN", 1),
+            };
+            CompletionItem::new(&c.id, CompletionKind::Class, replace)
+                .detail(format!("{family} · {}", c.property))
+                .docs(format!("**{}**\n\n{}", c.title, c.description))
+                .rank(rank)
+        })
+        .collect();
+    let index = &ws.analysis().index;
+    let mut team: Vec<&str> = index.class_ids().collect();
+    team.sort_unstable();
+    for id in team {
+        let Some((_, class)) = index.class_defs(id).next() else { continue };
+        let parent = class.parent.as_ref().map_or(String::new(), |p| format!(" · under {}", p.value));
+        let title = class.title.as_ref().map_or(id.to_owned(), |t| t.value.clone());
+        items.push(
+            CompletionItem::new(id, CompletionKind::Class, replace)
+                .detail(format!("team class{parent}"))
+                .docs(title)
+                .rank(2),
+        );
+    }
+    items
+}
+
+/// The ids of elements of some kinds, with their names.
+fn ids(ws: &Workspace, kinds: Kinds, replace: TextRange, insert: &dyn Fn(&str) -> String) -> Vec<CompletionItem> {
+    let kinds: Vec<Kind> = kinds.iter().collect();
+    let index = &ws.analysis().index;
+    let mut items: Vec<CompletionItem> = index
+        .ids(Some(&kinds))
+        .filter_map(|id| {
+            let def = index.def(id)?;
+            let item = CompletionItem::new(id, CompletionKind::Element(def.element.kind), replace).detail(
+                def.element.name.as_ref().map_or_else(|| def.element.kind.noun().to_owned(), |n| n.value.clone()),
+            );
+            Some(CompletionItem { insert: insert(id), ..item })
+        })
+        .collect();
+    items.sort_by(|a, b| a.label.cmp(&b.label));
+    items
+}
+
+/// Completion inside a code comment: `@` verbs, `#` ids (the kind the verb expects there
+/// first), the verb's keywords, and severities inside `[`.
+fn code(ws: &Workspace, file: &SourceFile, offset: u32) -> Vec<CompletionItem> {
+    let Some((_, line_start, line)) = file.line_at(offset) else { return Vec::new() };
+    let cursor = (offset - line_start) as usize;
+    let before = line.get(..cursor).unwrap_or("");
+    let Some(body_start) = comment_body_start(&file.path, before) else { return Vec::new() };
+    let body = before.get(body_start..).unwrap_or("");
+    if !body.starts_with('@') {
+        return Vec::new();
+    }
+    let word_start = body.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+    let word = body.get(word_start..).unwrap_or("");
+    let at = |start: usize| TextRange::new(line_start + to_u32(body_start + start), offset);
+    if word_start == 0 {
+        return verbs(at(0));
+    }
+    let verb_word = body.get(1..body.find(char::is_whitespace).unwrap_or(body.len())).unwrap_or("");
+    let Some(verb) = spelling_of(verb_word) else { return Vec::new() };
+    let written = body.get(..word_start).unwrap_or("");
+    if word.starts_with('#') {
+        return code_ids(ws, expected_role(verb, written), at(word_start + 1));
+    }
+    if word.starts_with('[') {
+        return ["critical", "high", "medium", "low", "P0", "P1", "P2", "P3"]
+            .iter()
+            .map(|s| CompletionItem::new(*s, CompletionKind::Severity, at(word_start + 1)).snippet(format!("{s}]")))
+            .collect();
+    }
+    let used: Vec<String> = written.split_whitespace().map(str::to_ascii_lowercase).collect();
+    verb_keywords(verb)
+        .iter()
+        .filter(|k| !used.iter().any(|u| u == *k))
+        .map(|k| CompletionItem::new(*k, CompletionKind::Keyword, at(word_start)).detail(usage(verb)))
+        .collect()
+}
+
+fn verbs(replace: TextRange) -> Vec<CompletionItem> {
+    let verbs = [
+        Verb::Exposes,
+        Verb::Mitigates,
+        Verb::Accepts,
+        Verb::Transfers,
+        Verb::Flows,
+        Verb::Confirmed,
+        Verb::Asset,
+        Verb::Threat,
+        Verb::Control,
+        Verb::Actor,
+        Verb::Boundary,
+        Verb::Handles,
+        Verb::Validates,
+        Verb::Audit,
+        Verb::Owns,
+        Verb::Assumes,
+        Verb::Comment,
+        Verb::Shield,
+        Verb::ShieldBegin,
+        Verb::ShieldEnd,
+        Verb::Feature,
+        Verb::Entitles,
+    ];
+    verbs
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let mut item =
+                CompletionItem::new(format!("@{}", v.as_str()), CompletionKind::Verb, replace).detail(usage(*v));
+            item.sort = format!("{i:02}");
+            item
+        })
+        .collect()
+}
+
+/// The role of the argument being written after `written` (the annotation so far).
+fn expected_role(verb: Verb, written: &str) -> Role {
+    let last_keyword = written.split_whitespace().rev().find_map(|w| {
+        let w = w.to_ascii_lowercase();
+        verb_keywords(verb).iter().find(|k| **k == w).copied()
+    });
+    match (verb, last_keyword) {
+        (Verb::Mitigates, Some("against")) | (Verb::Exposes, Some("to")) | (Verb::Entitles, Some("against")) => {
+            Role::Threat
+        }
+        (Verb::Mitigates, Some("using" | "with")) => Role::Control,
+        (Verb::Confirmed | Verb::Accepts | Verb::Transfers, None) => Role::Threat,
+        (Verb::Validates, None) => Role::Control,
+        (Verb::Entitles, None) => Role::Actor,
+        _ => Role::Asset,
+    }
+}
+
+/// Ids for a `#` in code: elements of the expected kind first.
+fn code_ids(ws: &Workspace, role: Role, replace: TextRange) -> Vec<CompletionItem> {
+    let expected: &[Kind] = match role {
+        Role::Threat => &[Kind::Threat],
+        Role::Control => &[Kind::Mitigation],
+        Role::Asset | Role::Actor => &[Kind::Asset, Kind::Flow],
+    };
+    let index = &ws.analysis().index;
+    let mut items: Vec<CompletionItem> = index
+        .ids(None)
+        .filter_map(|id| {
+            let def = index.def(id)?;
+            let kind = def.element.kind;
+            let mut detail = def.element.name.as_ref().map_or_else(|| kind.noun().to_owned(), |n| n.value.clone());
+            if let crate::model::Detail::Mitigation(Mitigation { status, .. }) = &def.element.detail {
+                detail.push_str(&format!(" ({})", status.as_str()));
+            }
+            let rank = if expected.contains(&kind) { 0 } else { 3 };
+            Some(CompletionItem::new(id, CompletionKind::Element(kind), replace).detail(detail).rank(rank))
+        })
+        .collect();
+    items.sort_by(|a, b| a.sort.cmp(&b.sort));
+    items
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
