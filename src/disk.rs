@@ -6,12 +6,14 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
 use crate::analysis::{FileInput, FileKind, Options, Skipped, SourceFile, Workspace, is_model_file_name};
 use crate::annotations::comment_syntax;
 use crate::config::{CONFIG_FILE, Config};
+use crate::date::Date;
 use crate::limits::{MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BYTES};
 
 /// The workspace root of `path`: the nearest directory at or above it holding `threatls.toml`,
@@ -234,6 +236,12 @@ fn inside(path: &Path, root: &Path) -> bool {
     fs::canonicalize(path).is_ok_and(|target| target.starts_with(root))
 }
 
+/// Reads one source file without leaving `root`, up to the source size limit.
+pub fn read_source(path: &Path, root: &Path) -> Result<Vec<u8>, FileInput> {
+    let mut buffer = Vec::new();
+    read_into(path, root, MAX_SOURCE_FILE_BYTES, &mut buffer).map(|()| buffer)
+}
+
 /// Reads one model file for the core without leaving `root`.
 pub fn read_confined(path: &Path, root: &Path) -> FileInput {
     let mut buffer = Vec::new();
@@ -307,4 +315,14 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     let shown = path.strip_prefix(cwd).unwrap_or(path);
     let text = shown.to_string_lossy().replace('\\', "/");
     if text.is_empty() { ".".to_owned() } else { text }
+}
+
+/// Today's date in UTC, from the system clock.
+pub fn today_utc() -> Result<Date, String> {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| "the system clock is before 1970".to_owned())?
+        .as_secs();
+    let days = i64::try_from(secs / 86_400).map_err(|_| "the system clock is out of range".to_owned())?;
+    Date::from_days_since_epoch(days).ok_or_else(|| "the system clock is out of range".to_owned())
 }

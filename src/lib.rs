@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod disk;
 pub mod ide;
 pub mod limits;
+pub mod lsp;
 pub mod model;
 mod suggest;
 pub mod syntax;

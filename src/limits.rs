@@ -22,3 +22,10 @@ pub const MAX_SOURCE_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The longest annotation line read; a longer one gets one diagnostic.
 pub const MAX_ANNOTATION_LINE_BYTES: usize = 4096;
+
+/// The largest message the language server reads; a larger one is dropped and answered with an
+/// error. A source file at its limit, JSON-escaped, fits.
+pub const MAX_LSP_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The longest header line of a language-server message read at once.
+pub const MAX_LSP_HEADER_BYTES: usize = 1024;

@@ -4,13 +4,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::render::{WorkspaceReport, render_json, render_text};
 use super::{CheckArgs, ColorChoice, Deny, Format, write_stdout};
 use crate::analysis::{FileKind, Options, Presence, Workspace};
-use crate::date::Date;
-use crate::disk::{Walked, display_path, load_workspace, root_of};
+use crate::disk::{Walked, display_path, load_workspace, root_of, today_utc};
 
 struct Loaded {
     root: PathBuf,
@@ -89,13 +87,4 @@ fn use_color(choice: ColorChoice) -> bool {
         ColorChoice::Never => false,
         ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
     }
-}
-
-fn today_utc() -> Result<Date, String> {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| "the system clock is before 1970".to_owned())?
-        .as_secs();
-    let days = i64::try_from(secs / 86_400).map_err(|_| "the system clock is out of range".to_owned())?;
-    Date::from_days_since_epoch(days).ok_or_else(|| "the system clock is out of range".to_owned())
 }

@@ -31,6 +31,12 @@ enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of the threat-model format.
     Schema,
+    /// Serve the Language Server Protocol on standard input and output.
+    Lsp {
+        /// Accepted for editor clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -85,6 +91,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Lsp { .. } => return crate::lsp::run(),
         Command::Schema => {
             let schema = crate::model::json_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

@@ -324,7 +324,7 @@ fn code(ws: &Workspace, file: &SourceFile, offset: u32) -> Vec<CompletionItem> {
     let Some(verb) = spelling_of(verb_word) else { return Vec::new() };
     let written = body.get(..word_start).unwrap_or("");
     if word.starts_with('#') {
-        return code_ids(ws, expected_role(verb, written), at(word_start + 1));
+        return code_ids(ws, expected_role(verb, written), at(word_start + 1), "");
     }
     if word.starts_with('[') {
         return ["critical", "high", "medium", "low", "P0", "P1", "P2", "P3"]
@@ -333,11 +333,19 @@ fn code(ws: &Workspace, file: &SourceFile, offset: u32) -> Vec<CompletionItem> {
             .collect();
     }
     let used: Vec<String> = written.split_whitespace().map(str::to_ascii_lowercase).collect();
-    verb_keywords(verb)
+    let keywords = verb_keywords(verb)
         .iter()
         .filter(|k| !used.iter().any(|u| u == *k))
-        .map(|k| CompletionItem::new(*k, CompletionKind::Keyword, at(word_start)).detail(usage(verb)))
-        .collect()
+        .map(|k| CompletionItem::new(*k, CompletionKind::Keyword, at(word_start)).detail(usage(verb)).rank(1));
+    // Right after the verb or one of its keywords an argument goes: offer `#id`s as well, so
+    // the user need not type the `#` first.
+    let in_slot = used.len() == 1 || used.last().is_some_and(|w| verb_keywords(verb).contains(&w.as_str()));
+    let mut items: Vec<CompletionItem> = keywords.collect();
+    if in_slot && !word.contains(['(', '"', '[']) {
+        items.extend(code_ids(ws, expected_role(verb, written), at(word_start), "#"));
+    }
+    items.sort_by(|a, b| a.sort.cmp(&b.sort));
+    items
 }
 
 fn verbs(replace: TextRange) -> Vec<CompletionItem> {
@@ -396,7 +404,7 @@ fn expected_role(verb: Verb, written: &str) -> Role {
 }
 
 /// Ids for a `#` in code: elements of the expected kind first.
-fn code_ids(ws: &Workspace, role: Role, replace: TextRange) -> Vec<CompletionItem> {
+fn code_ids(ws: &Workspace, role: Role, replace: TextRange, prefix: &str) -> Vec<CompletionItem> {
     let expected: &[Kind] = match role {
         Role::Threat => &[Kind::Threat],
         Role::Control => &[Kind::Mitigation],
@@ -413,7 +421,8 @@ fn code_ids(ws: &Workspace, role: Role, replace: TextRange) -> Vec<CompletionIte
                 detail.push_str(&format!(" ({})", status.as_str()));
             }
             let rank = if expected.contains(&kind) { 0 } else { 3 };
-            Some(CompletionItem::new(id, CompletionKind::Element(kind), replace).detail(detail).rank(rank))
+            let item = CompletionItem::new(format!("{prefix}{id}"), CompletionKind::Element(kind), replace);
+            Some(item.detail(detail).rank(rank))
         })
         .collect();
     items.sort_by(|a, b| a.sort.cmp(&b.sort));

@@ -1,0 +1,449 @@
+//! The server: lifecycle, document synchronisation, settings, watched files, the background
+//! scan and publishing diagnostics. Requests are in `requests.rs`.
+//!
+//! Ordering: a notification changes the state synchronously, before its handler first awaits,
+//! and the framework polls handlers for the first time in the order their messages arrived, so
+//! every later request sees every earlier edit. The state's mutex is never held across an
+//! `.await`; work on the core runs on blocking threads over a snapshot of a workspace.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert;
+use super::document::Document;
+use super::requests;
+use super::settings;
+use super::state::State;
+use crate::disk::load_workspace;
+use crate::syntax::PositionEncoding;
+
+/// How long watched-file changes are collected before one re-analysis (a branch switch sends
+/// hundreds at once).
+const WATCH_DEBOUNCE: Duration = Duration::from_millis(50);
+
+#[derive(Debug, Clone)]
+pub struct Backend {
+    pub(super) client: Client,
+    pub(super) state: Arc<Mutex<State>>,
+    /// Whether the client asked for `shutdown` (the exit code says so).
+    pub(super) shut_down: Arc<AtomicBool>,
+    /// Told each time a scan has read a root, for requests waiting on the whole workspace.
+    scanned: Arc<watch::Sender<()>>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State::new())),
+            shut_down: Arc::new(AtomicBool::new(false)),
+            scanned: Arc::new(watch::Sender::new(())),
+        }
+    }
+
+    /// The state; a panic while it was held (a bug) does not make it unusable.
+    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs a change of the state, turning a panic into a logged error instead of a crash.
+    fn change<T>(&self, what: &str, f: impl FnOnce(&mut State) -> T) -> Option<T> {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut self.lock())));
+        match result {
+            Ok(value) => Some(value),
+            Err(_) => {
+                let client = self.client.clone();
+                let message = format!("threatls: internal error while handling {what}; the server carries on");
+                tokio::spawn(async move { client.log_message(lsp::MessageType::ERROR, message).await });
+                None
+            }
+        }
+    }
+
+    /// Computes the diagnostics of the given roots on a blocking thread and publishes those
+    /// that changed, the documents in `first` before the rest, unless a later change has
+    /// superseded this one. With a client that pulls diagnostics, asks it to pull again.
+    pub(super) fn refresh_diagnostics(&self, roots: Vec<usize>, first: Option<Uri>) {
+        let state = self.lock();
+        if state.pull {
+            drop(state);
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
+            return;
+        }
+        let generation = state.generation;
+        let encoding = state.encoding;
+        let snapshots: Vec<(PathBuf, crate::analysis::Workspace)> =
+            roots.iter().filter_map(|&r| state.roots.get(r)).map(|r| (r.dir.clone(), r.workspace.clone())).collect();
+        let versions: std::collections::HashMap<Uri, i32> =
+            state.documents.iter().map(|(u, d)| (u.clone(), d.version)).collect();
+        drop(state);
+        let this = self.clone();
+        tokio::spawn(async move {
+            let computed = tokio::task::spawn_blocking(move || {
+                let mut out = Vec::new();
+                for (dir, ws) in &snapshots {
+                    for path in ws.paths() {
+                        let Some(file) = ws.file(path) else { continue };
+                        let Some(uri) = convert::uri(dir, path) else { continue };
+                        let diagnostics: Vec<lsp::Diagnostic> = ws
+                            .diagnostics(path)
+                            .iter()
+                            .map(|d| convert::diagnostic(ws, dir, file, d, encoding))
+                            .collect();
+                        out.push((uri, diagnostics));
+                    }
+                }
+                out
+            })
+            .await;
+            let Ok(mut computed) = computed else { return };
+            // The edited document first: its diagnostics are the ones someone is waiting for.
+            computed.sort_by_key(|(uri, _)| Some(uri) != first.as_ref());
+            let to_send = {
+                let mut state = this.lock();
+                if state.generation != generation {
+                    return;
+                }
+                let mut to_send = Vec::new();
+                for (uri, diagnostics) in computed {
+                    let open = versions.contains_key(&uri);
+                    let had = state.published.contains(&uri);
+                    if diagnostics.is_empty() {
+                        state.published.remove(&uri);
+                    } else {
+                        state.published.insert(uri.clone());
+                    }
+                    if open || had || !diagnostics.is_empty() {
+                        let version = versions.get(&uri).copied();
+                        to_send.push((uri, diagnostics, version));
+                    }
+                }
+                to_send
+            };
+            for (uri, diagnostics, version) in to_send {
+                this.client.publish_diagnostics(uri, diagnostics, version).await;
+            }
+        });
+    }
+
+    /// Reads every root not yet read, in the background, reporting progress; sub-projects
+    /// found on the way are read too. Open documents are analysed meanwhile with what is known.
+    /// Does nothing if a scan is already running: it reads new roots before it ends.
+    pub(super) fn scan(&self, progress: bool) {
+        let start = self.change("the workspace scan", |state| {
+            let start = !state.scanning && !state.loaded(None);
+            state.scanning |= start;
+            start
+        });
+        if start != Some(true) {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            let token = lsp::ProgressToken::String("threatls/scan".to_owned());
+            let ongoing = if progress
+                && this.lock().progress
+                && this.client.create_work_done_progress(token.clone()).await.is_ok()
+            {
+                Some(this.client.progress(token, "threatls").with_message("Reading the workspace").begin().await)
+            } else {
+                None
+            };
+            let mut files = 0;
+            loop {
+                let next = {
+                    let mut state = this.lock();
+                    let next = state.roots.iter().position(|r| !r.loaded);
+                    state.scanning = next.is_some();
+                    next.and_then(|i| Some((i, state.roots.get(i)?.dir.clone(), state.options())))
+                };
+                let Some((root, dir, options)) = next else { break };
+                if let Some(p) = &ongoing {
+                    p.report(format!("Reading {}", dir.display())).await;
+                }
+                let scan_dir = dir.clone();
+                let scanned = tokio::task::spawn_blocking(move || {
+                    load_workspace(&scan_dir, options, std::slice::from_ref(&scan_dir))
+                })
+                .await;
+                this.change("the workspace scan", |state| match scanned {
+                    Ok((workspace, walked)) => {
+                        files += walked.scanned + workspace.paths().count();
+                        state.merge_scan(root, workspace);
+                        for nested in walked.nested_roots {
+                            state.add_root(nested);
+                        }
+                    }
+                    Err(_) => {
+                        if let Some(r) = state.roots.get_mut(root) {
+                            r.loaded = true;
+                        }
+                    }
+                });
+                this.scanned.send_replace(());
+                let all = (0..this.lock().roots.len()).collect();
+                this.refresh_diagnostics(all, None);
+            }
+            if let Some(p) = ongoing {
+                p.finish_with_message(format!("Read {files} files")).await;
+            }
+        });
+    }
+
+    /// Waits until the root (or, with `None`, every root) has been read, for requests whose
+    /// answer needs the whole workspace: a rename must not miss a file the scan has not read.
+    pub(super) async fn wait_for_scan(&self, root: Option<usize>) {
+        let mut scanned = self.scanned.subscribe();
+        self.scan(false);
+        while !self.lock().loaded(root) {
+            if scanned.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Handles the watched-file changes collected since the last flush, in one re-analysis.
+    fn flush_watched(&self) {
+        let roots = self.change("watched files", |state| {
+            state.flush_scheduled = false;
+            let paths = std::mem::take(&mut state.watched);
+            let mut roots = Vec::new();
+            for path in paths {
+                if path.file_name().is_some_and(|n| n == crate::config::CONFIG_FILE) {
+                    // New settings may change which files are read: read the root again.
+                    if let Some((root, _)) = state.find(&path)
+                        && let Some(r) = state.roots.get_mut(root)
+                    {
+                        r.loaded = false;
+                    }
+                    continue;
+                }
+                roots.extend(state.reload(&path));
+            }
+            roots.sort_unstable();
+            roots.dedup();
+            roots
+        });
+        if let Some(roots) = roots {
+            self.refresh_diagnostics(roots, None);
+        }
+        self.scan(false);
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let capabilities = &params.capabilities;
+        let offered = capabilities.general.as_ref().and_then(|g| g.position_encodings.clone()).unwrap_or_default();
+        let utf8 = offered.contains(&lsp::PositionEncodingKind::UTF8);
+        let pull = capabilities.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+        let progress = capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
+        let folders: Vec<PathBuf> = match &params.workspace_folders {
+            Some(folders) => folders.iter().filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned())).collect(),
+            #[allow(deprecated)]
+            None => params.root_uri.iter().filter_map(|u| u.to_file_path().map(|p| p.into_owned())).collect(),
+        };
+        self.change("initialize", |state| {
+            state.encoding = if utf8 { PositionEncoding::Utf8 } else { PositionEncoding::Utf16 };
+            state.pull = pull;
+            state.progress = progress;
+            if let Some(options) = &params.initialization_options {
+                (state.settings, state.today) = settings::parse(options);
+            }
+            for folder in folders {
+                let dir = folder.canonicalize().unwrap_or(folder);
+                state.add_root(dir);
+            }
+        });
+        Ok(lsp::InitializeResult {
+            capabilities: requests::capabilities(utf8, pull),
+            server_info: Some(lsp::ServerInfo {
+                name: "threatls".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        let watch = lsp::DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String("**/*".to_owned()),
+                kind: None,
+            }],
+        };
+        let registration = lsp::Registration {
+            id: "threatls/watch".to_owned(),
+            method: "workspace/didChangeWatchedFiles".to_owned(),
+            register_options: serde_json::to_value(watch).ok(),
+        };
+        self.scan(true);
+        // Clients that cannot register dynamically answer with an error; files then change
+        // only through the editor.
+        let _ = self.client.register_capability(vec![registration]).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let root = self.change("didOpen", |state| {
+            state.documents.insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
+            state.set_open(&doc.uri)
+        });
+        if let Some(Some(root)) = root {
+            self.refresh_diagnostics(vec![root], Some(doc.uri));
+        }
+        // A file outside every workspace folder brings a root of its own to read.
+        self.scan(false);
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let root = self.change("didChange", |state| {
+            let encoding = state.encoding;
+            let doc = state.documents.get_mut(&uri)?;
+            for change in &params.content_changes {
+                doc.apply(change, encoding);
+            }
+            doc.version = params.text_document.version;
+            state.set_open(&uri)
+        });
+        if let Some(Some(root)) = root {
+            self.refresh_diagnostics(vec![root], Some(uri));
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let root = self.change("didClose", |state| {
+            state.documents.remove(&uri);
+            state.reload(&uri.to_file_path()?)
+        });
+        if let Some(Some(root)) = root {
+            self.refresh_diagnostics(vec![root], None);
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let schedule = self.change("didChangeWatchedFiles", |state| {
+            for change in params.changes {
+                // An open document's text comes from the editor, not the disk.
+                if state.documents.contains_key(&change.uri) {
+                    continue;
+                }
+                if let Some(path) = change.uri.to_file_path() {
+                    state.watched.insert(path.into_owned());
+                }
+            }
+            let schedule = !state.flush_scheduled && !state.watched.is_empty();
+            state.flush_scheduled |= schedule;
+            schedule
+        });
+        if schedule == Some(true) {
+            let this = self.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(WATCH_DEBOUNCE).await;
+                this.flush_watched();
+            });
+        }
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        self.change("didChangeConfiguration", |state| {
+            let (settings, today) = settings::parse(&params.settings);
+            let files_changed =
+                settings.include != state.settings.include || settings.exclude != state.settings.exclude;
+            state.settings = settings;
+            state.today = today.or(state.today);
+            state.apply_options();
+            if files_changed {
+                state.roots.iter_mut().for_each(|r| r.loaded = false);
+            }
+        });
+        let all = (0..self.lock().roots.len()).collect();
+        self.refresh_diagnostics(all, None);
+        self.scan(false);
+    }
+
+    async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
+        requests::completion(self, params).await
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        requests::hover(self, params).await
+    }
+
+    async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        requests::definition(self, params).await
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        requests::references(self, params).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        requests::prepare_rename(self, params).await
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        requests::rename(self, params).await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
+        requests::highlights(self, params).await
+    }
+
+    async fn document_symbol(&self, params: lsp::DocumentSymbolParams) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        requests::document_symbols(self, params).await
+    }
+
+    async fn symbol(&self, params: lsp::WorkspaceSymbolParams) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        requests::workspace_symbols(self, params).await
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
+        requests::code_actions(self, params).await
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        requests::code_lenses(self, params).await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        requests::semantic_tokens(self, params).await
+    }
+
+    async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> Result<lsp::DocumentDiagnosticReportResult> {
+        requests::document_diagnostics(self, params).await
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: lsp::WorkspaceDiagnosticParams,
+    ) -> Result<lsp::WorkspaceDiagnosticReportResult> {
+        requests::workspace_diagnostics(self, params).await
+    }
+}
