@@ -8,15 +8,16 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::annotations::{Annotation, Ref, Role, Verb, canonical_name};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Detail, Element, Kind};
+use crate::model::{Detail, Kind};
 use crate::suggest::did_you_mean;
 use crate::syntax::TextRange;
 
+use super::names::{Group, NameTable};
 use super::{FileKind, Index, SourceFile};
 
 /// A resolved reference.
@@ -55,10 +56,11 @@ pub(super) struct CodeFacts<'a> {
 pub(super) fn collect<'a>(
     files: impl Iterator<Item = &'a Arc<SourceFile>> + Clone,
     index: &'a Index,
+    names: &'a OnceLock<NameTable>,
     today: Date,
     sink: &mut impl FnMut(&str, Diagnostic),
 ) -> CodeFacts<'a> {
-    let resolver = Resolver::new(files.clone(), index);
+    let resolver = Resolver { index, files: files.clone().collect(), names };
     let mut facts = CodeFacts::default();
     for file in files.filter(|f| f.kind == FileKind::Code) {
         for a in &file.annotations {
@@ -186,56 +188,15 @@ fn expected(role: Role) -> &'static [Kind] {
     }
 }
 
-fn prefix(role: Role) -> &'static str {
-    match role {
-        Role::Asset | Role::Actor => "asset",
-        Role::Threat => "threat",
-        Role::Control => "control",
-    }
-}
-
 struct Resolver<'a> {
     index: &'a Index,
-    /// Normalised names and ids of elements, by role, to the element's id.
-    names: HashMap<(&'static str, String), String>,
-    /// Every known name of threats and controls as written, by role, for suggestions.
-    known: HashMap<&'static str, Vec<String>>,
+    files: Vec<&'a Arc<SourceFile>>,
+    names: &'a OnceLock<NameTable>,
 }
 
-impl<'a> Resolver<'a> {
-    fn new(files: impl Iterator<Item = &'a Arc<SourceFile>>, index: &'a Index) -> Resolver<'a> {
-        let mut resolver = Resolver { index, names: HashMap::new(), known: HashMap::new() };
-        let files: Vec<&Arc<SourceFile>> = files.collect();
-        for file in &files {
-            for e in &file.model.elements {
-                resolver.add_element(e);
-            }
-        }
-        for file in files.iter().filter(|f| f.kind == FileKind::Code) {
-            for a in &file.annotations {
-                let Some(def) = a.definition.as_ref().filter(|d| d.id.is_none()) else { continue };
-                let role = match a.verb {
-                    Verb::Threat => "threat",
-                    Verb::Control => "control",
-                    _ => continue,
-                };
-                resolver.known.entry(role).or_default().push(def.name.value.clone());
-            }
-        }
-        resolver
-    }
-
-    fn add_element(&mut self, e: &Element) {
-        let role = match e.kind {
-            Kind::Asset | Kind::Flow => "asset",
-            Kind::Threat => "threat",
-            Kind::Mitigation => "control",
-            Kind::Boundary | Kind::Data => return,
-        };
-        for name in std::iter::once(&e.id.value).chain(e.name.as_ref().map(|n| &n.value)) {
-            self.names.entry((role, canonical_name(name))).or_insert_with(|| e.id.value.clone());
-            self.known.entry(role).or_default().push(name.clone());
-        }
+impl Resolver<'_> {
+    fn names(&self) -> &NameTable {
+        self.names.get_or_init(|| NameTable::build(self.files.iter().copied()))
     }
 
     fn resolve(&self, r: &Ref, report: &mut dyn FnMut(Diagnostic)) -> Option<Resolved> {
@@ -273,7 +234,7 @@ impl<'a> Resolver<'a> {
                         None => d.message.push_str(&format!(
                             "; define it under `{}:` in a model file or with `@{} ... (#{id})`",
                             crate::model::schema::section(kinds.first().copied().unwrap_or(Kind::Asset)).0,
-                            prefix(r.role),
+                            Group::of_role(r.role).word(),
                         )),
                     }
                     report(d);
@@ -283,15 +244,16 @@ impl<'a> Resolver<'a> {
             return Some(Resolved { key: id.clone(), shown, range: r.range });
         }
         let name = r.name.clone()?;
-        let role = prefix(r.role);
-        let canonical = canonical_name(&name);
-        if let Some(id) = self.names.get(&(role, canonical.clone())) {
-            return Some(Resolved { key: id.clone(), shown: name, range: r.range });
+        let group = Group::of_role(r.role);
+        let role = group.word();
+        let names = self.names();
+        if let Some(id) = names.resolve(&name, r.role) {
+            return Some(Resolved { key: id.to_owned(), shown: name, range: r.range });
         }
+        let canonical = canonical_name(&name);
         // A threat or control name close to a known one is probably a typo of it.
-        if r.role != Role::Asset && r.role != Role::Actor {
-            let known = self.known.get(role).map(Vec::as_slice).unwrap_or_default();
-            let near = known.iter().filter(|k| canonical_name(k) != canonical).map(String::as_str);
+        if group != Group::Asset {
+            let near = names.known(group).iter().map(String::as_str).filter(|k| canonical_name(k) != canonical);
             if let Some(s) = did_you_mean(&name, near)
                 && strsim::levenshtein(&canonical, &canonical_name(s)) <= 2
             {

@@ -1,7 +1,7 @@
 //! Where every id is defined.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use crate::model::{ClassDef, Element, Kind};
 
@@ -14,12 +14,15 @@ pub struct Def<'a> {
     pub element: &'a Element,
 }
 
+/// Hashed, not ordered: ids of a large model share long prefixes (`threat-0001`...), which
+/// makes ordered lookups compare many bytes; the sorted list is built once, when asked for.
 #[derive(Debug, Default)]
 pub struct Index {
     /// Every definition of each element id, in path order then source order.
-    elements: BTreeMap<String, Vec<(Arc<SourceFile>, usize)>>,
+    elements: HashMap<Arc<str>, Vec<(Arc<SourceFile>, usize)>>,
     /// Every definition of each team-defined class id.
-    classes: BTreeMap<String, Vec<(Arc<SourceFile>, usize)>>,
+    classes: HashMap<Arc<str>, Vec<(Arc<SourceFile>, usize)>>,
+    sorted_ids: OnceLock<Vec<Arc<str>>>,
 }
 
 impl Index {
@@ -31,10 +34,10 @@ impl Index {
         let mut index = Index::default();
         for file in files {
             for (i, e) in file.model.elements.iter().enumerate() {
-                index.elements.entry(e.id.value.clone()).or_default().push((Arc::clone(file), i));
+                index.elements.entry(Arc::from(e.id.value.as_str())).or_default().push((Arc::clone(file), i));
             }
             for (i, c) in file.model.classes.iter().enumerate() {
-                index.classes.entry(c.id.value.clone()).or_default().push((Arc::clone(file), i));
+                index.classes.entry(Arc::from(c.id.value.as_str())).or_default().push((Arc::clone(file), i));
             }
         }
         index
@@ -62,16 +65,23 @@ impl Index {
             .filter_map(|(file, i)| Some((file.as_ref(), file.model.classes.get(*i)?)))
     }
 
-    /// The ids whose (first) definition has one of these kinds; all ids for `None`.
+    /// The ids whose (first) definition has one of these kinds, sorted; all ids for `None`.
     pub fn ids<'a>(&'a self, kinds: Option<&'a [Kind]>) -> impl Iterator<Item = &'a str> {
-        self.elements
-            .keys()
+        let sorted = self.sorted_ids.get_or_init(|| {
+            let mut ids: Vec<Arc<str>> = self.elements.keys().cloned().collect();
+            ids.sort_unstable();
+            ids
+        });
+        sorted
+            .iter()
+            .map(AsRef::as_ref)
             .filter(move |id| kinds.is_none_or(|ks| self.def(id).is_some_and(|d| ks.contains(&d.element.kind))))
-            .map(String::as_str)
     }
 
-    /// All team-defined class ids.
+    /// All team-defined class ids, sorted.
     pub fn class_ids(&self) -> impl Iterator<Item = &str> {
-        self.classes.keys().map(String::as_str)
+        let mut ids: Vec<&str> = self.classes.keys().map(AsRef::as_ref).collect();
+        ids.sort_unstable();
+        ids.into_iter()
     }
 }

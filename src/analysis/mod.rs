@@ -6,6 +6,7 @@
 
 mod code;
 mod index;
+mod names;
 mod paths;
 mod source_file;
 mod threats;
@@ -15,6 +16,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 pub use index::{Def, Index};
+pub use names::{Group, NameTable};
 pub use paths::{is_model_file_name, join as join_path, parent as parent_dir};
 pub use source_file::{FileInput, FileKind, Presence, Skipped, SourceFile};
 pub use threats::ThreatState;
@@ -46,13 +48,16 @@ pub struct Workspace {
     files: BTreeMap<String, Arc<SourceFile>>,
     /// `threatls.toml` with the face's settings on top.
     config: Arc<Config>,
-    analysis: OnceLock<Arc<Analysis>>,
+    /// Shared by clones, so that a snapshot taken before the analysis ran gets it too, and a
+    /// change makes a new, empty cell.
+    analysis: Arc<OnceLock<Analysis>>,
 }
 
 /// Facts derived from all files together.
 #[derive(Debug)]
 pub struct Analysis {
     pub index: Index,
+    names: OnceLock<NameTable>,
     pub threat_states: BTreeMap<String, ThreatState>,
     /// Diagnostics that need more than one file, by path.
     diagnostics: BTreeMap<String, Vec<Diagnostic>>,
@@ -61,7 +66,7 @@ pub struct Analysis {
 impl Workspace {
     pub fn new(options: Options) -> Workspace {
         let config = Arc::new(Config::default().with(&options.settings));
-        Workspace { options, files: BTreeMap::new(), config, analysis: OnceLock::new() }
+        Workspace { options, files: BTreeMap::new(), config, analysis: Arc::default() }
     }
 
     pub fn options(&self) -> &Options {
@@ -77,7 +82,7 @@ impl Workspace {
     fn update_config(&mut self) {
         let file = self.files.get(CONFIG_FILE).and_then(|f| f.config.clone()).unwrap_or_default();
         self.config = Arc::new(file.with(&self.options.settings));
-        self.analysis = OnceLock::new();
+        self.analysis = Arc::default();
     }
 
     /// How the file at `path` is read: as a model when its name says so or a model includes
@@ -122,7 +127,7 @@ impl Workspace {
     pub fn insert(&mut self, file: SourceFile) {
         let is_config = file.kind == FileKind::Config;
         self.files.insert(file.path.clone(), Arc::new(file));
-        self.analysis = OnceLock::new();
+        self.analysis = Arc::default();
         if is_config {
             self.update_config();
         }
@@ -138,7 +143,7 @@ impl Workspace {
 
     pub fn remove_file(&mut self, path: &str) {
         if self.files.remove(path).is_some() {
-            self.analysis = OnceLock::new();
+            self.analysis = Arc::default();
             if path == CONFIG_FILE {
                 self.update_config();
             }
@@ -170,15 +175,30 @@ impl Workspace {
 
     pub fn analysis(&self) -> &Analysis {
         self.analysis.get_or_init(|| {
-            // With annotations off, source files take no part.
-            let files: BTreeMap<String, Arc<SourceFile>> = if self.config.annotations {
-                self.files.clone()
-            } else {
-                let code = |f: &Arc<SourceFile>| f.kind == FileKind::Code;
-                self.files.iter().filter(|(_, f)| !code(f)).map(|(p, f)| (p.clone(), Arc::clone(f))).collect()
-            };
-            Arc::new(Analysis::compute(&files, &self.options))
+            let files: BTreeMap<String, Arc<SourceFile>> =
+                self.analysed().map(|f| (f.path.clone(), Arc::clone(f))).collect();
+            Analysis::compute(&files, &self.options)
         })
+    }
+
+    /// The files the analysis reads: with annotations off, source files take no part.
+    fn analysed(&self) -> impl Iterator<Item = &Arc<SourceFile>> {
+        self.files.values().filter(|f| self.config.annotations || f.kind != FileKind::Code)
+    }
+
+    /// What names in code stand for.
+    pub fn names(&self) -> &NameTable {
+        self.analysis().names.get_or_init(|| NameTable::build(self.analysed()))
+    }
+
+    /// The files that may have diagnostics (others certainly have none), without computing
+    /// every file's list: a face publishing after each keystroke need not look at the rest.
+    pub fn paths_with_diagnostics(&self) -> impl Iterator<Item = &str> {
+        let cross = &self.analysis().diagnostics;
+        self.files
+            .iter()
+            .filter(|(path, f)| !f.diagnostics.is_empty() || cross.contains_key(*path))
+            .map(|(p, _)| p.as_str())
     }
 
     /// All diagnostics of one file, sorted by position, at most [`MAX_DIAGNOSTICS_PER_FILE`].
@@ -218,8 +238,10 @@ impl Analysis {
         let mut diagnostics: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         let mut sink = |path: &str, d: Diagnostic| diagnostics.entry(path.to_owned()).or_default().push(d);
         validate::check(files, &index, &mut sink);
-        let code = code::collect(files.values(), &index, options.today, &mut sink);
+        let names = OnceLock::new();
+        let code = code::collect(files.values(), &index, &names, options.today, &mut sink);
         let threat_states = threats::check(files, &index, options, &code, &mut sink);
-        Analysis { index, threat_states, diagnostics }
+        drop(code);
+        Analysis { index, names, threat_states, diagnostics }
     }
 }

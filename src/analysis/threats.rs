@@ -1,7 +1,7 @@
 //! What the model and the code say about threats: each threat's derived state, and the findings
 //! that follow from it (open threats, exposures in code, acceptances, review cadence).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::date::Date;
@@ -50,6 +50,8 @@ pub(super) fn check(
             }
         }
     }
+    let in_code = InCode::by_threat(code);
+    let nothing_in_code = InCode::default();
     let mut states = BTreeMap::new();
     for file in files.values() {
         for element in &file.model.elements {
@@ -60,7 +62,7 @@ pub(super) fn check(
             }
             let id = element.id.value.as_str();
             let mitigations = by_threat.get(id).map_or(&[][..], Vec::as_slice);
-            let state = derive(threat, mitigations, &InCode::of(id, code), options.today);
+            let state = derive(threat, mitigations, in_code.get(id).unwrap_or(&nothing_in_code), options.today);
             threat_findings(file, element, threat, &state, mitigations, options.today, sink);
             states.insert(element.id.value.clone(), state);
         }
@@ -76,6 +78,7 @@ pub(super) fn check(
 }
 
 /// What the code says about one threat.
+#[derive(Default)]
 struct InCode<'a> {
     /// Where code exposes it: the asset's key, and the asset as written.
     exposed: Vec<(&'a str, &'a str)>,
@@ -86,22 +89,22 @@ struct InCode<'a> {
 }
 
 impl<'a> InCode<'a> {
-    fn of(threat: &str, code: &'a CodeFacts<'_>) -> InCode<'a> {
-        let exposed = code
-            .exposures
-            .iter()
-            .filter(|e| e.threat.key == threat)
-            .map(|e| (e.asset.key.as_str(), e.asset.shown.as_str()))
-            .collect();
-        let mitigated = code.mitigated.get(threat).into_iter().flatten().map(String::as_str);
-        let transferred = code.transferred.iter().filter(|(t, _)| t == threat).map(|(_, a)| a.as_str());
-        let accepted = code
-            .accepted
-            .iter()
-            .filter(|((t, _), _)| t == threat)
-            .map(|((_, a), (by, until))| (a.as_str(), by.as_str(), *until))
-            .collect();
-        InCode { exposed, covered: mitigated.chain(transferred).collect(), accepted }
+    /// What the code says about each threat it names, in one pass over the code's facts.
+    fn by_threat(code: &'a CodeFacts<'_>) -> HashMap<&'a str, InCode<'a>> {
+        let mut out: HashMap<&str, InCode<'_>> = HashMap::new();
+        for e in &code.exposures {
+            out.entry(&e.threat.key).or_default().exposed.push((&e.asset.key, &e.asset.shown));
+        }
+        for (threat, assets) in &code.mitigated {
+            out.entry(threat).or_default().covered.extend(assets.iter().map(String::as_str));
+        }
+        for (threat, asset) in &code.transferred {
+            out.entry(threat).or_default().covered.insert(asset);
+        }
+        for ((threat, asset), (by, until)) in &code.accepted {
+            out.entry(threat).or_default().accepted.push((asset, by, *until));
+        }
+        out
     }
 }
 
@@ -357,6 +360,16 @@ fn unbacked_mitigations(
     code: &CodeFacts<'_>,
     sink: &mut impl FnMut(&str, Diagnostic),
 ) {
+    let mut named: HashSet<&str> = HashSet::new();
+    let mut unnamed: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (threat, asset, control) in &code.mitigations {
+        match control {
+            Some(control) => {
+                named.insert(control);
+            }
+            None => unnamed.entry(threat).or_default().push(asset),
+        }
+    }
     for file in files.values().filter(|f| f.kind == FileKind::Model) {
         for element in &file.model.elements {
             let Detail::Mitigation(m) = &element.detail else { continue };
@@ -366,13 +379,12 @@ fn unbacked_mitigations(
             let id = &element.id.value;
             // Backed by a `@mitigates` that names it, or that names one of its threats on an asset
             // it covers without naming another control.
-            let backed = code.mitigations.iter().any(|(threat, asset, control)| match control {
-                Some(control) => control == id,
-                None => {
-                    m.mitigates.iter().any(|t| t.value == *threat)
-                        && m.on.as_ref().is_none_or(|on| on.iter().any(|o| o.value == *asset))
-                }
-            });
+            let backed = named.contains(id.as_str())
+                || m.mitigates
+                    .iter()
+                    .filter_map(|t| unnamed.get(t.value.as_str()))
+                    .flatten()
+                    .any(|asset| m.on.as_ref().is_none_or(|on| on.iter().any(|o| o.value == *asset)));
             if backed {
                 continue;
             }

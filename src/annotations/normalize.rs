@@ -5,8 +5,16 @@
 use unicode_normalization::UnicodeNormalization;
 
 pub fn canonical_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.nfkc().flat_map(char::to_lowercase) {
+    // NFKC leaves ASCII as it is, and nearly every name is ASCII.
+    if name.is_ascii() {
+        return collapse(name.chars().map(|c| c.to_ascii_lowercase()), name.len());
+    }
+    collapse(name.nfkc().flat_map(char::to_lowercase), name.len())
+}
+
+fn collapse(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    for c in chars {
         let c = if c.is_whitespace() || c == '-' { '_' } else { c };
         if !(c == '_' && out.ends_with('_')) {
             out.push(c);

@@ -5,7 +5,7 @@ use crate::analysis::{FileKind, Workspace};
 use crate::model::is_valid_id;
 use crate::syntax::TextRange;
 
-use super::target::{self, Names, Target};
+use super::target::{self, Target};
 use super::{FileEdit, FileRange};
 
 /// One place an id is written.
@@ -22,7 +22,7 @@ pub struct Occurrence {
 /// Every place `id` is defined or referenced: model ids and references, and code definitions,
 /// `#id` references and names that resolve to it.
 pub(crate) fn occurrences(ws: &Workspace, id: &str) -> Vec<Occurrence> {
-    let names = Names::of(ws);
+    let names = ws.names();
     let mut out = Vec::new();
     for path in ws.paths() {
         let Some(file) = ws.file(path) else { continue };

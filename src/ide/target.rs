@@ -1,11 +1,9 @@
 //! What the cursor is on: an id (defined or referenced, in a model file or in code), a threat
 //! class, a model key, or an annotation verb.
 
-use std::collections::HashMap;
-
 use crate::analysis::{FileKind, SourceFile, Workspace};
-use crate::annotations::{Role, Verb, canonical_name};
-use crate::model::{Kind, schema};
+use crate::annotations::{Role, Verb};
+use crate::model::schema;
 use crate::syntax::TextRange;
 
 #[derive(Clone, Debug)]
@@ -97,59 +95,7 @@ pub(crate) fn at(ws: &Workspace, path: &str, offset: u32) -> Option<Target> {
 /// The element id a name or path in code stands for, when it names one (by its id or name,
 /// normalised as GuardLink section 2.10 says).
 pub(crate) fn resolve_name(ws: &Workspace, name: &str, role: Role) -> Option<String> {
-    Names::of(ws).resolve(name, role).map(str::to_owned)
-}
-
-/// What a name in code can stand for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Group {
-    Asset,
-    Threat,
-    Control,
-}
-
-impl Group {
-    fn of_kind(kind: Kind) -> Option<Group> {
-        match kind {
-            Kind::Asset | Kind::Flow => Some(Group::Asset),
-            Kind::Threat => Some(Group::Threat),
-            Kind::Mitigation => Some(Group::Control),
-            Kind::Boundary | Kind::Data => None,
-        }
-    }
-
-    fn of_role(role: Role) -> Group {
-        match role {
-            Role::Asset | Role::Actor => Group::Asset,
-            Role::Threat => Group::Threat,
-            Role::Control => Group::Control,
-        }
-    }
-}
-
-/// Normalised element ids and names, to resolve many names in one query.
-pub(crate) struct Names {
-    map: HashMap<(Group, String), String>,
-}
-
-impl Names {
-    pub(crate) fn of(ws: &Workspace) -> Names {
-        let index = &ws.analysis().index;
-        let mut map = HashMap::new();
-        for id in index.ids(None) {
-            let Some(def) = index.def(id) else { continue };
-            let Some(group) = Group::of_kind(def.element.kind) else { continue };
-            let names = std::iter::once(&def.element.id.value).chain(def.element.name.as_ref().map(|n| &n.value));
-            for n in names {
-                map.entry((group, canonical_name(n))).or_insert_with(|| id.to_owned());
-            }
-        }
-        Names { map }
-    }
-
-    pub(crate) fn resolve(&self, name: &str, role: Role) -> Option<&str> {
-        self.map.get(&(Group::of_role(role), canonical_name(name))).map(String::as_str)
-    }
+    ws.names().resolve(name, role).map(str::to_owned)
 }
 
 /// A key of the model format at `offset`, with the shape it belongs to.

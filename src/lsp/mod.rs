@@ -3,6 +3,7 @@
 
 mod convert;
 mod document;
+mod publish;
 mod requests;
 mod server;
 mod settings;

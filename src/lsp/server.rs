@@ -13,10 +13,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::convert;
 use super::document::Document;
 use super::requests;
 use super::settings;
@@ -65,75 +64,6 @@ impl Backend {
                 None
             }
         }
-    }
-
-    /// Computes the diagnostics of the given roots on a blocking thread and publishes those
-    /// that changed, the documents in `first` before the rest, unless a later change has
-    /// superseded this one. With a client that pulls diagnostics, asks it to pull again.
-    pub(super) fn refresh_diagnostics(&self, roots: Vec<usize>, first: Option<Uri>) {
-        let state = self.lock();
-        if state.pull {
-            drop(state);
-            let client = self.client.clone();
-            tokio::spawn(async move {
-                let _ = client.workspace_diagnostic_refresh().await;
-            });
-            return;
-        }
-        let generation = state.generation;
-        let encoding = state.encoding;
-        let snapshots: Vec<(PathBuf, crate::analysis::Workspace)> =
-            roots.iter().filter_map(|&r| state.roots.get(r)).map(|r| (r.dir.clone(), r.workspace.clone())).collect();
-        let versions: std::collections::HashMap<Uri, i32> =
-            state.documents.iter().map(|(u, d)| (u.clone(), d.version)).collect();
-        drop(state);
-        let this = self.clone();
-        tokio::spawn(async move {
-            let computed = tokio::task::spawn_blocking(move || {
-                let mut out = Vec::new();
-                for (dir, ws) in &snapshots {
-                    for path in ws.paths() {
-                        let Some(file) = ws.file(path) else { continue };
-                        let Some(uri) = convert::uri(dir, path) else { continue };
-                        let diagnostics: Vec<lsp::Diagnostic> = ws
-                            .diagnostics(path)
-                            .iter()
-                            .map(|d| convert::diagnostic(ws, dir, file, d, encoding))
-                            .collect();
-                        out.push((uri, diagnostics));
-                    }
-                }
-                out
-            })
-            .await;
-            let Ok(mut computed) = computed else { return };
-            // The edited document first: its diagnostics are the ones someone is waiting for.
-            computed.sort_by_key(|(uri, _)| Some(uri) != first.as_ref());
-            let to_send = {
-                let mut state = this.lock();
-                if state.generation != generation {
-                    return;
-                }
-                let mut to_send = Vec::new();
-                for (uri, diagnostics) in computed {
-                    let open = versions.contains_key(&uri);
-                    let had = state.published.contains(&uri);
-                    if diagnostics.is_empty() {
-                        state.published.remove(&uri);
-                    } else {
-                        state.published.insert(uri.clone());
-                    }
-                    if open || had || !diagnostics.is_empty() {
-                        let version = versions.get(&uri).copied();
-                        to_send.push((uri, diagnostics, version));
-                    }
-                }
-                to_send
-            };
-            for (uri, diagnostics, version) in to_send {
-                this.client.publish_diagnostics(uri, diagnostics, version).await;
-            }
-        });
     }
 
     /// Reads every root not yet read, in the background, reporting progress; sub-projects

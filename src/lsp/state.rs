@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types::Uri;
 
 use super::document::Document;
+use super::publish::Publisher;
 use crate::analysis::{FileKind, Options, SourceFile, Workspace};
 use crate::config::Settings;
 use crate::date::Date;
@@ -33,8 +34,7 @@ pub(super) struct State {
     pub today: Option<Date>,
     /// Bumped by every change; a diagnostics run publishes only if no change came after it.
     pub generation: u64,
-    /// Files with diagnostics published last time, to clear those that have none now.
-    pub published: BTreeSet<Uri>,
+    pub publisher: Publisher,
     /// The client pulls diagnostics (`textDocument/diagnostic`) instead of receiving them.
     pub pull: bool,
     /// The client shows `$/progress` reports.
@@ -55,7 +55,7 @@ impl State {
             settings: Settings::default(),
             today: None,
             generation: 0,
-            published: BTreeSet::new(),
+            publisher: Publisher::default(),
             pull: false,
             progress: false,
             watched: BTreeSet::new(),
