@@ -6,7 +6,9 @@
 //! normalised name, so `@mitigates App.API against SQL_Injection` meets
 //! `@exposes App.API to sql-injection` even when neither is defined in the model.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use hashbrown::{HashMap, HashSet};
 
 use std::sync::{Arc, OnceLock};
 

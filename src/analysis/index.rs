@@ -1,6 +1,6 @@
 //! Where every id is defined.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::model::{ClassDef, Element, Kind};

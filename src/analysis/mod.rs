@@ -7,6 +7,7 @@
 mod code;
 mod index;
 mod names;
+mod occurrences;
 mod paths;
 mod source_file;
 mod threats;
@@ -17,6 +18,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use index::{Def, Index};
 pub use names::{Group, NameTable};
+pub use occurrences::{Occurrence, Occurrences};
 pub use paths::{is_model_file_name, join as join_path, parent as parent_dir};
 pub use source_file::{FileInput, FileKind, Presence, Skipped, SourceFile};
 pub use threats::ThreatState;
@@ -58,7 +60,8 @@ pub struct Workspace {
 pub struct Analysis {
     pub index: Index,
     names: OnceLock<NameTable>,
-    pub threat_states: BTreeMap<String, ThreatState>,
+    occurrences: OnceLock<Occurrences>,
+    pub threat_states: hashbrown::HashMap<String, ThreatState>,
     /// Diagnostics that need more than one file, by path.
     diagnostics: BTreeMap<String, Vec<Diagnostic>>,
 }
@@ -191,6 +194,11 @@ impl Workspace {
         self.analysis().names.get_or_init(|| NameTable::build(self.analysed()))
     }
 
+    /// Every place `id` is written, in model files and in code, sorted by path and position.
+    pub fn occurrences(&self, id: &str) -> &[Occurrence] {
+        self.analysis().occurrences.get_or_init(|| Occurrences::build(self.files.values(), self.names())).of(id)
+    }
+
     /// The files that may have diagnostics (others certainly have none), without computing
     /// every file's list: a face publishing after each keystroke need not look at the rest.
     pub fn paths_with_diagnostics(&self) -> impl Iterator<Item = &str> {
@@ -242,6 +250,6 @@ impl Analysis {
         let code = code::collect(files.values(), &index, &names, options.today, &mut sink);
         let threat_states = threats::check(files, &index, options, &code, &mut sink);
         drop(code);
-        Analysis { index, names, threat_states, diagnostics }
+        Analysis { index, names, occurrences: OnceLock::new(), threat_states, diagnostics }
     }
 }

@@ -5,7 +5,7 @@
 //! The table is built on first use: most workspaces use `#id`s only, and a large model has tens
 //! of thousands of names.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::Arc;
 
 use crate::annotations::{Role, Verb, canonical_name};

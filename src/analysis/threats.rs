@@ -1,7 +1,9 @@
 //! What the model and the code say about threats: each threat's derived state, and the findings
 //! that follow from it (open threats, exposures in code, acceptances, review cadence).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use hashbrown::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::date::Date;
@@ -37,7 +39,7 @@ pub(super) fn check(
     options: &Options,
     code: &CodeFacts<'_>,
     sink: &mut impl FnMut(&str, Diagnostic),
-) -> BTreeMap<String, ThreatState> {
+) -> HashMap<String, ThreatState> {
     let mut by_threat: HashMap<&str, Vec<MitigationRef<'_>>> = HashMap::new();
     for file in files.values() {
         for element in &file.model.elements {
@@ -52,7 +54,7 @@ pub(super) fn check(
     }
     let in_code = InCode::by_threat(code);
     let nothing_in_code = InCode::default();
-    let mut states = BTreeMap::new();
+    let mut states = HashMap::new();
     for file in files.values() {
         for element in &file.model.elements {
             let Detail::Threat(threat) = &element.detail else { continue };
@@ -296,7 +298,7 @@ fn exposure_finding(
     exposure: &Exposure<'_>,
     code: &CodeFacts<'_>,
     by_threat: &HashMap<&str, Vec<MitigationRef<'_>>>,
-    states: &BTreeMap<String, ThreatState>,
+    states: &HashMap<String, ThreatState>,
     index: &Index,
     sink: &mut impl FnMut(&str, Diagnostic),
 ) {

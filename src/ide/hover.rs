@@ -7,7 +7,6 @@ use crate::catalog::{Catalog, Family};
 use crate::model::{Detail, Element, Kind};
 use crate::syntax::TextRange;
 
-use super::navigation::occurrences;
 use super::target::{self, Target};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,11 +41,7 @@ fn element_card(ws: &Workspace, id: &str) -> Option<String> {
     let mut out = String::new();
     let title = e.name.as_ref().map_or(String::new(), |n| format!(" — {}", n.value));
     let _ = writeln!(out, "**{} `{id}`**{title}\n", capitalised(e.kind.noun()));
-    let occurrences = occurrences(ws, id);
-    let in_code = occurrences
-        .iter()
-        .filter(|o| ws.file(&o.path).is_some_and(|f| f.kind == FileKind::Code) && !o.is_definition)
-        .count();
+    let in_code = ws.occurrences(id).iter().filter(|o| o.in_code && !o.is_definition).count();
     match &e.detail {
         Detail::Threat(t) => {
             let class = t.class.as_ref().map_or("no class".to_owned(), |c| format!("*{}*", c.value));

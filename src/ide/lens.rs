@@ -1,12 +1,13 @@
 //! Code lenses: how each threat stands in code and model, and where each mitigation is
 //! implemented.
 
+use std::collections::HashMap;
+
 use crate::analysis::{FileKind, Workspace};
-use crate::model::Detail;
+use crate::model::{Detail, Mitigation};
 use crate::syntax::TextRange;
 
 use super::FileRange;
-use super::navigation::occurrences;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lens {
@@ -18,20 +19,32 @@ pub struct Lens {
 
 pub fn code_lenses(ws: &Workspace, path: &str) -> Vec<Lens> {
     let Some(file) = ws.file(path).filter(|f| f.kind == FileKind::Model) else { return Vec::new() };
-    let mitigations: Vec<(&str, &crate::model::Mitigation)> = ws
+    // The mitigations of each threat this file defines, in one pass over the workspace.
+    let mut of_threats: HashMap<&str, Vec<&Mitigation>> = file
+        .model
+        .elements
+        .iter()
+        .filter(|e| matches!(e.detail, Detail::Threat(_)))
+        .map(|e| (e.id.value.as_str(), Vec::new()))
+        .collect();
+    for e in ws
         .paths()
         .filter_map(|p| ws.file(p))
+        .filter(|f| f.kind == FileKind::Model)
         .flat_map(|f| f.model.elements.iter())
-        .filter_map(|e| match &e.detail {
-            Detail::Mitigation(m) => Some((e.id.value.as_str(), m)),
-            _ => None,
-        })
-        .collect();
+    {
+        let Detail::Mitigation(m) = &e.detail else { continue };
+        for threat in &m.mitigates {
+            if let Some(list) = of_threats.get_mut(threat.value.as_str()) {
+                list.push(m);
+            }
+        }
+    }
     let in_code = |id: &str| -> Vec<FileRange> {
-        occurrences(ws, id)
-            .into_iter()
-            .filter(|o| !o.is_definition && ws.file(&o.path).is_some_and(|f| f.kind == FileKind::Code))
-            .map(|o| FileRange { path: o.path, range: o.range })
+        ws.occurrences(id)
+            .iter()
+            .filter(|o| !o.is_definition && o.in_code)
+            .map(|o| FileRange { path: o.path.to_string(), range: o.range })
             .collect()
     };
     let mut out = Vec::new();
@@ -39,9 +52,8 @@ pub fn code_lenses(ws: &Workspace, path: &str) -> Vec<Lens> {
         match &e.detail {
             Detail::Threat(_) => {
                 let places = in_code(&e.id.value);
-                let of_threat: Vec<_> =
-                    mitigations.iter().filter(|(_, m)| m.mitigates.iter().any(|t| t.value == e.id.value)).collect();
-                let effective = of_threat.iter().filter(|(_, m)| m.status.is_effective()).count();
+                let of_threat = of_threats.get(e.id.value.as_str()).map_or(&[][..], Vec::as_slice);
+                let effective = of_threat.iter().filter(|m| m.status.is_effective()).count();
                 let title = format!(
                     "{} · {effective} of {} {} implemented",
                     count(places.len(), "code reference"),

@@ -12,11 +12,12 @@ mod target;
 mod tokens;
 mod yaml_context;
 
+pub use crate::analysis::Occurrence;
 pub use actions::{Action, ActionKind, code_actions};
 pub use completion::{CompletionItem, CompletionKind, completions};
 pub use hover::{Hover, hover};
 pub use lens::{Lens, code_lenses};
-pub use navigation::{Occurrence, definition, highlights, prepare_rename, references, rename};
+pub use navigation::{definition, highlights, prepare_rename, references, rename};
 pub use symbols::{Symbol, SymbolKind, document_symbols, workspace_symbols};
 pub use tokens::{TokenType, semantic_tokens};
 

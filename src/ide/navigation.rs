@@ -1,60 +1,12 @@
 //! Where an id is defined and used, across model files and code: definition, references,
 //! highlights, and renaming.
 
-use crate::analysis::{FileKind, Workspace};
+use crate::analysis::{Occurrence, Workspace};
 use crate::model::is_valid_id;
 use crate::syntax::TextRange;
 
 use super::target::{self, Target};
 use super::{FileEdit, FileRange};
-
-/// One place an id is written.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Occurrence {
-    pub path: String,
-    pub range: TextRange,
-    pub is_definition: bool,
-    /// Written as the id itself (so a rename can change it), not as a name or path that
-    /// resolves to it.
-    pub renamable: bool,
-}
-
-/// Every place `id` is defined or referenced: model ids and references, and code definitions,
-/// `#id` references and names that resolve to it.
-pub(crate) fn occurrences(ws: &Workspace, id: &str) -> Vec<Occurrence> {
-    let names = ws.names();
-    let mut out = Vec::new();
-    for path in ws.paths() {
-        let Some(file) = ws.file(path) else { continue };
-        let mut add = |range: TextRange, is_definition: bool, renamable: bool| {
-            out.push(Occurrence { path: path.to_owned(), range, is_definition, renamable });
-        };
-        if file.kind == FileKind::Model {
-            for e in file.model.elements.iter().filter(|e| e.id.value == id) {
-                add(e.id.range, true, true);
-            }
-            for r in file.model.references.iter().filter(|r| r.target.value == id) {
-                add(r.target.range, false, true);
-            }
-            continue;
-        }
-        for a in &file.annotations {
-            if let Some(def) = a.definition.as_ref().and_then(|d| d.id.as_ref()).filter(|d| d.value == id) {
-                add(def.range, true, true);
-            }
-            for r in &a.refs {
-                match (&r.id, &r.name) {
-                    (Some(written), _) if written.value == id => add(written.range, false, true),
-                    (None, Some(name)) if names.resolve(name, r.role) == Some(id) => add(r.range, false, false),
-                    _ => {}
-                }
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
 
 /// Where the id (or class) at the cursor is defined.
 pub fn definition(ws: &Workspace, path: &str, offset: u32) -> Vec<FileRange> {
@@ -83,12 +35,12 @@ pub fn references(ws: &Workspace, path: &str, offset: u32, include_definitions: 
     let Some(id) = target::at(ws, path, offset).and_then(|t| t.element_id().map(str::to_owned)) else {
         return Vec::new();
     };
-    occurrences(ws, &id).into_iter().filter(|o| include_definitions || !o.is_definition).collect()
+    ws.occurrences(&id).iter().filter(|o| include_definitions || !o.is_definition).cloned().collect()
 }
 
 /// The places in this file the id at the cursor is written.
 pub fn highlights(ws: &Workspace, path: &str, offset: u32) -> Vec<Occurrence> {
-    references(ws, path, offset, true).into_iter().filter(|o| o.path == path).collect()
+    references(ws, path, offset, true).into_iter().filter(|o| &*o.path == path).collect()
 }
 
 /// The range and text of the id a rename at the cursor would change, or why it cannot.
@@ -120,9 +72,10 @@ pub fn rename(ws: &Workspace, path: &str, offset: u32, new_name: &str) -> Result
     if new_name != id && ws.analysis().index.def(new_name).is_some() {
         return Err(format!("`{new_name}` is already an id in this workspace"));
     }
-    Ok(occurrences(ws, &id)
-        .into_iter()
+    Ok(ws
+        .occurrences(&id)
+        .iter()
         .filter(|o| o.renamable)
-        .map(|o| FileEdit { path: o.path, range: o.range, new_text: new_name.to_owned() })
+        .map(|o| FileEdit { path: o.path.to_string(), range: o.range, new_text: new_name.to_owned() })
         .collect())
 }
