@@ -154,6 +154,16 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
 }
 
+impl crate::syntax::Shift for Diagnostic {
+    fn shift_from(&mut self, at: u32, delta: i64) {
+        self.range.shift_from(at, delta);
+        self.related.iter_mut().for_each(|r| r.range.shift_from(at, delta));
+        for edit in self.fix.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+            edit.range.shift_from(at, delta);
+        }
+    }
+}
+
 impl Diagnostic {
     pub fn new(code: Code, range: TextRange, message: impl Into<String>) -> Diagnostic {
         Diagnostic {

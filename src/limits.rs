@@ -29,3 +29,7 @@ pub const MAX_LSP_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The longest header line of a language-server message read at once.
 pub const MAX_LSP_HEADER_BYTES: usize = 1024;
+
+/// The most completion items offered at once; when more match, the list is marked incomplete
+/// and the editor asks again as the user types.
+pub const MAX_COMPLETIONS: usize = 200;

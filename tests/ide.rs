@@ -41,9 +41,11 @@ fn check(path: &Path, text: String) -> datatest_stable::Result<()> {
     let (name, arg) = query.split_once(' ').unwrap_or((query.as_str(), ""));
     match name {
         "completion" => {
-            let mut items = ide::completions(&ws, &file, offset);
-            items.sort_by(|a, b| (&a.sort, &a.label).cmp(&(&b.sort, &b.label)));
-            for item in &items {
+            let found = ide::completions(&ws, &file, offset);
+            if found.incomplete {
+                out.push_str("(incomplete)\n");
+            }
+            for item in &found.items {
                 let replaced = slice(&file, item.replace);
                 let detail = item.detail.as_deref().unwrap_or("");
                 let _ = writeln!(

@@ -6,11 +6,13 @@
 //! normalised name, so `@mitigates App.API against SQL_Injection` meets
 //! `@exposes App.API to sql-injection` even when neither is defined in the model.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use hashbrown::{HashMap, HashSet};
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use crate::annotations::{Annotation, Ref, Role, Verb, canonical_name};
 use crate::date::Date;
@@ -20,64 +22,97 @@ use crate::suggest::did_you_mean;
 use crate::syntax::TextRange;
 
 use super::names::{Group, NameTable};
-use super::{FileKind, Index, SourceFile};
+use super::{Analysed, FileKind, Index, SourceFile};
 
 /// A resolved reference.
 #[derive(Clone, Debug)]
-pub(super) struct Resolved {
+pub(super) struct Resolved<'a> {
     /// An element id, or an implicit `threat:<name>` / `asset:<path>` / `control:<name>` key.
-    pub key: String,
-    /// As written, for messages.
-    pub shown: String,
+    pub key: Cow<'a, str>,
+    pub shown: Shown<'a>,
     pub range: TextRange,
+}
+
+/// A reference as written, for messages: `#id`, or a name or path.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Shown<'a> {
+    text: &'a str,
+    hash: bool,
+}
+
+impl<'a> Shown<'a> {
+    pub(super) fn plain(text: &'a str) -> Shown<'a> {
+        Shown { text, hash: false }
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.hash {
+            f.write_str("#")?;
+        }
+        f.write_str(self.text)
+    }
 }
 
 pub(super) struct Exposure<'a> {
     pub file: &'a SourceFile,
     pub annotation: &'a Annotation,
-    pub threat: Resolved,
-    pub asset: Resolved,
+    pub threat: Resolved<'a>,
+    pub asset: Resolved<'a>,
 }
 
+/// One `@mitigates` in code, by key.
+pub(super) struct CodeMitigation<'a> {
+    pub threat: Cow<'a, str>,
+    pub asset: Cow<'a, str>,
+    pub control: Option<Cow<'a, str>>,
+}
+
+/// Keys borrow from the annotations where they can: a workspace has tens of thousands.
 #[derive(Default)]
 pub(super) struct CodeFacts<'a> {
     /// Threat key to the asset keys that `@mitigates` covers.
-    pub mitigated: HashMap<String, BTreeSet<String>>,
-    /// Each `@mitigates`: (threat key, asset key, control key).
-    pub mitigations: Vec<(String, String, Option<String>)>,
+    pub mitigated: HashMap<Cow<'a, str>, BTreeSet<Cow<'a, str>>>,
+    pub mitigations: Vec<CodeMitigation<'a>>,
     pub exposures: Vec<Exposure<'a>>,
     /// `(threat, asset)` pairs accepted in code, with who accepted them and until when; only
     /// acceptances with an owner and an expiry not yet passed.
-    pub accepted: BTreeMap<(String, String), (String, Date)>,
+    pub accepted: BTreeMap<(Cow<'a, str>, Cow<'a, str>), (String, Date)>,
     /// `(threat, asset)` pairs whose risk `@transfers` moves elsewhere.
-    pub transferred: HashSet<(String, String)>,
+    pub transferred: HashSet<(Cow<'a, str>, Cow<'a, str>)>,
     /// Whether the workspace has any annotation at all.
     pub any: bool,
 }
 
 pub(super) fn collect<'a>(
-    files: impl Iterator<Item = &'a Arc<SourceFile>> + Clone,
+    files: &Analysed<'a>,
     index: &'a Index,
     names: &'a OnceLock<NameTable>,
     today: Date,
     sink: &mut impl FnMut(&str, Diagnostic),
 ) -> CodeFacts<'a> {
-    let resolver = Resolver { index, files: files.clone().collect(), names };
+    let resolver = Resolver { index, files: *files, names };
     let mut facts = CodeFacts::default();
-    for file in files.filter(|f| f.kind == FileKind::Code) {
+    for file in files.iter().filter(|f| f.kind == FileKind::Code) {
         for a in &file.annotations {
             facts.any = true;
-            let mut resolve = |role: Role| -> Vec<Resolved> {
-                a.refs(role).filter_map(|r| resolver.resolve(r, &mut |d| sink(&file.path, d))).collect()
-            };
-            let threats = resolve(Role::Threat);
-            let assets = resolve(Role::Asset);
-            let controls = resolve(Role::Control);
-            resolve(Role::Actor);
-            let (Some(threat), Some(asset)) = (threats.first(), assets.first()) else { continue };
+            // Every reference is resolved (and reported if it is wrong); the first of each role
+            // is what the annotation is about.
+            let (mut threat, mut asset, mut control) = (None, None, None);
+            for r in &a.refs {
+                let Some(resolved) = resolver.resolve(r, &mut |d| sink(&file.path, d)) else { continue };
+                let first = match r.role {
+                    Role::Threat => &mut threat,
+                    Role::Asset => &mut asset,
+                    Role::Control => &mut control,
+                    Role::Actor => continue,
+                };
+                first.get_or_insert(resolved);
+            }
+            let (Some(threat), Some(asset)) = (threat, asset) else { continue };
             match a.verb {
                 Verb::Mitigates => {
-                    let control = controls.into_iter().next();
                     // Code that names a control the model says is not in place is not evidence.
                     if let Some(c) = &control
                         && let Some(def) = index.def(&c.key)
@@ -98,18 +133,22 @@ pub(super) fn collect<'a>(
                         continue;
                     }
                     facts.mitigated.entry(threat.key.clone()).or_default().insert(asset.key.clone());
-                    facts.mitigations.push((threat.key.clone(), asset.key.clone(), control.map(|c| c.key)));
+                    facts.mitigations.push(CodeMitigation {
+                        threat: threat.key,
+                        asset: asset.key,
+                        control: control.map(|c| c.key),
+                    });
                 }
                 Verb::Exposes | Verb::Confirmed => {
-                    facts.exposures.push(Exposure { file, annotation: a, threat: threat.clone(), asset: asset.clone() })
+                    facts.exposures.push(Exposure { file, annotation: a, threat, asset })
                 }
                 Verb::Accepts => {
-                    if let Some(holds) = acceptance_holds(file, a, threat, index, today, sink) {
-                        facts.accepted.insert((threat.key.clone(), asset.key.clone()), holds);
+                    if let Some(holds) = acceptance_holds(file, a, &threat, index, today, sink) {
+                        facts.accepted.insert((threat.key, asset.key), holds);
                     }
                 }
                 Verb::Transfers => {
-                    facts.transferred.insert((threat.key.clone(), asset.key.clone()));
+                    facts.transferred.insert((threat.key, asset.key));
                 }
                 _ => {}
             }
@@ -124,7 +163,7 @@ pub(super) fn collect<'a>(
 fn acceptance_holds(
     file: &SourceFile,
     a: &Annotation,
-    threat: &Resolved,
+    threat: &Resolved<'_>,
     index: &Index,
     today: Date,
     sink: &mut impl FnMut(&str, Diagnostic),
@@ -192,19 +231,19 @@ fn expected(role: Role) -> &'static [Kind] {
 
 struct Resolver<'a> {
     index: &'a Index,
-    files: Vec<&'a Arc<SourceFile>>,
+    files: Analysed<'a>,
     names: &'a OnceLock<NameTable>,
 }
 
-impl Resolver<'_> {
-    fn names(&self) -> &NameTable {
-        self.names.get_or_init(|| NameTable::build(self.files.iter().copied()))
+impl<'a> Resolver<'a> {
+    fn names(&self) -> &'a NameTable {
+        self.names.get_or_init(|| NameTable::build(self.files.iter()))
     }
 
-    fn resolve(&self, r: &Ref, report: &mut dyn FnMut(Diagnostic)) -> Option<Resolved> {
+    fn resolve(&self, r: &'a Ref, report: &mut dyn FnMut(Diagnostic)) -> Option<Resolved<'a>> {
         let kinds = expected(r.role);
         if let Some(id) = r.id.as_ref().map(|id| &id.value) {
-            let shown = format!("#{id}");
+            let shown = Shown { text: id, hash: true };
             match self.index.def(id) {
                 Some(def) if kinds.contains(&def.element.kind) => {}
                 Some(def) => {
@@ -243,20 +282,20 @@ impl Resolver<'_> {
                     return None;
                 }
             }
-            return Some(Resolved { key: id.clone(), shown, range: r.range });
+            return Some(Resolved { key: Cow::Borrowed(id), shown, range: r.range });
         }
-        let name = r.name.clone()?;
+        let name = r.name.as_deref()?;
         let group = Group::of_role(r.role);
         let role = group.word();
         let names = self.names();
-        if let Some(id) = names.resolve(&name, r.role) {
-            return Some(Resolved { key: id.to_owned(), shown: name, range: r.range });
+        if let Some(id) = names.resolve(name, r.role) {
+            return Some(Resolved { key: Cow::Borrowed(id), shown: Shown::plain(name), range: r.range });
         }
-        let canonical = canonical_name(&name);
+        let canonical = canonical_name(name);
         // A threat or control name close to a known one is probably a typo of it.
         if group != Group::Asset {
             let near = names.known(group).iter().map(String::as_str).filter(|k| canonical_name(k) != canonical);
-            if let Some(s) = did_you_mean(&name, near)
+            if let Some(s) = did_you_mean(name, near)
                 && strsim::levenshtein(&canonical, &canonical_name(s)) <= 2
             {
                 let msg = format!("no {role} is named `{name}`");
@@ -266,6 +305,6 @@ impl Resolver<'_> {
                 report(d);
             }
         }
-        Some(Resolved { key: format!("{role}:{canonical}"), shown: name, range: r.range })
+        Some(Resolved { key: Cow::Owned(format!("{role}:{canonical}")), shown: Shown::plain(name), range: r.range })
     }
 }

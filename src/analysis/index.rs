@@ -29,8 +29,10 @@ impl Index {
     /// Model files come before source files and files nearer the root first, so a top-level
     /// model's definition is the original and an included file's or the code's the duplicate.
     pub(super) fn build<'a>(files: impl Iterator<Item = &'a Arc<SourceFile>>) -> Index {
-        let mut files: Vec<&Arc<SourceFile>> = files.collect();
-        files.sort_by_key(|f| (f.kind != FileKind::Model, f.path.matches('/').count(), f.path.as_str()));
+        // Only files that define something; most source files define nothing.
+        let mut files: Vec<&Arc<SourceFile>> =
+            files.filter(|f| !f.model.elements.is_empty() || !f.model.classes.is_empty()).collect();
+        files.sort_by_cached_key(|f| (f.kind != FileKind::Model, f.path.matches('/').count(), f.path.as_str()));
         let mut index = Index::default();
         for file in files {
             for (i, e) in file.model.elements.iter().enumerate() {

@@ -47,7 +47,7 @@ impl Options {
 #[derive(Clone, Debug)]
 pub struct Workspace {
     options: Options,
-    files: BTreeMap<String, Arc<SourceFile>>,
+    files: FileMap,
     /// `threatls.toml` with the face's settings on top.
     config: Arc<Config>,
     /// Shared by clones, so that a snapshot taken before the analysis ran gets it too, and a
@@ -69,7 +69,7 @@ pub struct Analysis {
 impl Workspace {
     pub fn new(options: Options) -> Workspace {
         let config = Arc::new(Config::default().with(&options.settings));
-        Workspace { options, files: BTreeMap::new(), config, analysis: Arc::default() }
+        Workspace { options, files: FileMap::new(), config, analysis: Arc::default() }
     }
 
     pub fn options(&self) -> &Options {
@@ -140,7 +140,14 @@ impl Workspace {
     /// it for editor features.
     pub fn set_open_file(&mut self, path: &str, text: String) {
         if let Some(kind) = self.kind_of(path) {
-            self.insert(SourceFile::open(path, text, kind));
+            // The analysis holds the file too: let it go first, so that an edit can take the
+            // file over instead of copying it.
+            self.analysis = Arc::default();
+            let file = match self.files.remove(path) {
+                Some(old) if old.kind == kind => SourceFile::edit(old, text),
+                _ => SourceFile::open(path, text, kind),
+            };
+            self.insert(file);
         }
     }
 
@@ -177,21 +184,17 @@ impl Workspace {
     }
 
     pub fn analysis(&self) -> &Analysis {
-        self.analysis.get_or_init(|| {
-            let files: BTreeMap<String, Arc<SourceFile>> =
-                self.analysed().map(|f| (f.path.clone(), Arc::clone(f))).collect();
-            Analysis::compute(&files, &self.options)
-        })
+        self.analysis.get_or_init(|| Analysis::compute(&self.analysed(), &self.options))
     }
 
     /// The files the analysis reads: with annotations off, source files take no part.
-    fn analysed(&self) -> impl Iterator<Item = &Arc<SourceFile>> {
-        self.files.values().filter(|f| self.config.annotations || f.kind != FileKind::Code)
+    fn analysed(&self) -> Analysed<'_> {
+        Analysed { files: &self.files, code: self.config.annotations }
     }
 
     /// What names in code stand for.
     pub fn names(&self) -> &NameTable {
-        self.analysis().names.get_or_init(|| NameTable::build(self.analysed()))
+        self.analysis().names.get_or_init(|| NameTable::build(self.analysed().iter()))
     }
 
     /// Every place `id` is written, in model files and in code, sorted by path and position.
@@ -226,7 +229,9 @@ impl Workspace {
             }
             None => false,
         });
-        all.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+        all.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.code, &a.message).cmp(&(b.range.start, b.range.end, b.code, &b.message))
+        });
         if all.len() > MAX_DIAGNOSTICS_PER_FILE {
             let left_out = all.len() - MAX_DIAGNOSTICS_PER_FILE;
             all.truncate(MAX_DIAGNOSTICS_PER_FILE);
@@ -240,15 +245,38 @@ impl Workspace {
     }
 }
 
+/// The workspace's files by path. Clones share structure: a snapshot is O(1).
+type FileMap = imbl::OrdMap<String, Arc<SourceFile>>;
+
+/// The files an analysis reads, in path order.
+#[derive(Clone, Copy)]
+pub(super) struct Analysed<'a> {
+    files: &'a FileMap,
+    /// Whether source files take part (annotation checks are on).
+    code: bool,
+}
+
+impl<'a> Analysed<'a> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = &'a Arc<SourceFile>> + use<'a> {
+        let code = self.code;
+        self.files.values().filter(move |f| code || f.kind != FileKind::Code)
+    }
+
+    pub(super) fn get(&self, path: &str) -> Option<&'a Arc<SourceFile>> {
+        self.files.get(path).filter(|f| self.code || f.kind != FileKind::Code)
+    }
+}
+
 impl Analysis {
-    fn compute(files: &BTreeMap<String, Arc<SourceFile>>, options: &Options) -> Analysis {
-        let index = Index::build(files.values());
+    fn compute(files: &Analysed<'_>, options: &Options) -> Analysis {
+        let index = Index::build(files.iter());
         let mut diagnostics: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         let mut sink = |path: &str, d: Diagnostic| diagnostics.entry(path.to_owned()).or_default().push(d);
         validate::check(files, &index, &mut sink);
         let names = OnceLock::new();
-        let code = code::collect(files.values(), &index, &names, options.today, &mut sink);
+        let code = code::collect(files, &index, &names, options.today, &mut sink);
         let threat_states = threats::check(files, &index, options, &code, &mut sink);
+        // The code facts borrow the index and the name table, which move into the analysis.
         drop(code);
         Analysis { index, names, occurrences: OnceLock::new(), threat_states, diagnostics }
     }

@@ -5,8 +5,10 @@ use crate::annotations::{self, Annotation, KeptLine, Verb};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::limits::{MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BYTES};
-use crate::model::{Detail, Element, Kind, Mitigation, ModelFile, Status, Threat, lower};
-use crate::syntax::{LineCol, LineIndex, Node, PositionEncoding, TextRange, Value, parse_yaml};
+use std::sync::Arc;
+
+use crate::model::{Detail, Element, Kind, Mitigation, ModelFile, Status, Threat, lower, lower_items};
+use crate::syntax::{LineCol, LineIndex, Node, PositionEncoding, Shift, TextRange, Value, parse_yaml, reparse};
 
 /// What a face hands the core for one path.
 #[derive(Clone, Debug)]
@@ -50,7 +52,7 @@ pub enum Skipped {
     Unreadable(String),
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     pub path: String,
     pub kind: FileKind,
@@ -70,6 +72,9 @@ pub struct SourceFile {
     pub tree: Option<Node>,
     /// Diagnostics that need only this file.
     pub diagnostics: Vec<Diagnostic>,
+    /// A model file whose YAML read without a diagnostic: an edit of it may be read again
+    /// incrementally (see [`SourceFile::edit`]).
+    yaml_clean: bool,
 }
 
 impl SourceFile {
@@ -104,6 +109,7 @@ impl SourceFile {
         let mut model = ModelFile::default();
         let mut tree = None;
         let mut config = None;
+        let mut yaml_clean = false;
         let text = text.unwrap_or_default();
         if presence == Presence::Present && diagnostics.is_empty() {
             if is_config {
@@ -111,7 +117,7 @@ impl SourceFile {
                 config = Some(parsed);
                 diagnostics.extend(found);
             } else {
-                (model, tree) = parse_model(&text, &mut diagnostics);
+                (model, tree, yaml_clean) = parse_model(&text, &mut diagnostics);
             }
         }
         for d in &mut diagnostics {
@@ -132,6 +138,7 @@ impl SourceFile {
             config,
             tree,
             diagnostics,
+            yaml_clean,
         }
     }
 
@@ -145,6 +152,53 @@ impl SourceFile {
         file.line_index = LineIndex::new(&text);
         file.text = text;
         file
+    }
+
+    /// An open document after an edit: what [`SourceFile::open`] gives for `text`. For a model
+    /// file whose edit stays inside the items of a top-level list, only those items are read
+    /// and lowered again (see [`crate::syntax::reparse`]); the rest is kept.
+    pub fn edit(old: Arc<SourceFile>, text: String) -> SourceFile {
+        let (path, kind) = (old.path.clone(), old.kind);
+        let readable = text.len() as u64 <= MAX_MODEL_FILE_BYTES && memchr::memchr(0, text.as_bytes()).is_none();
+        if kind != FileKind::Model || !old.yaml_clean || old.tree.is_none() || !readable {
+            return SourceFile::open(&path, text, kind);
+        }
+        let mut old = Arc::try_unwrap(old).unwrap_or_else(|shared| (*shared).clone());
+        let Some(tree) = old.tree.take() else { return SourceFile::open(&path, text, kind) };
+        let Ok((parsed, splice)) = reparse(tree, &old.text, &text) else { return SourceFile::open(&path, text, kind) };
+        let Some(root) = parsed.root else { return SourceFile::open(&path, text, kind) };
+        let Ok(delta) = i64::try_from(text.len()).map(|n| n - i64::try_from(old.text.len()).unwrap_or(n)) else {
+            return SourceFile::open(&path, text, kind);
+        };
+        let items = root
+            .as_mapping()
+            .and_then(|m| m.get(&splice.section))
+            .and_then(|e| e.value.as_sequence())
+            .and_then(|s| s.items.get(splice.items.clone()))
+            .unwrap_or_default();
+        let mut found = Vec::new();
+        match lower_items(&text, &splice.section, items, &mut found) {
+            Some(part) => {
+                old.model.splice(splice.old, delta, part);
+                let window = splice.old;
+                old.diagnostics.retain(|d| !(window.start <= d.range.start && d.range.start < window.end));
+                old.diagnostics.shift_from(window.end, delta);
+            }
+            None => {
+                old.diagnostics.clear();
+                old.model = lower(&text, &root, &mut found);
+            }
+        }
+        for d in &mut found {
+            for r in d.related.iter_mut().filter(|r| r.path.is_empty()) {
+                r.path.clone_from(&path);
+            }
+        }
+        old.diagnostics.extend(found);
+        old.line_index = LineIndex::new(&text);
+        old.text = text;
+        old.tree = Some(root);
+        old
     }
 
     /// A source file: scanned for annotations, then only they and their lines are kept.
@@ -177,6 +231,7 @@ impl SourceFile {
             config: None,
             tree: None,
             diagnostics: Vec::new(),
+            yaml_clean: false,
         }
     }
 
@@ -256,8 +311,10 @@ fn definition(a: &Annotation) -> Option<Element> {
     Some(Element { kind, id, name: Some(def.name.clone()), range: a.range, complete: true, detail })
 }
 
-fn parse_model(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (ModelFile, Option<Node>) {
+/// The lowered model, the tree, and whether the YAML read without a diagnostic.
+fn parse_model(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (ModelFile, Option<Node>, bool) {
     let parsed = parse_yaml(text);
+    let clean = parsed.diagnostics.is_empty();
     diagnostics.extend(parsed.diagnostics);
     let Some(root) = parsed.root.filter(|r| !r.is_null()) else {
         if diagnostics.is_empty() {
@@ -270,7 +327,7 @@ fn parse_model(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (ModelFile, Opt
                 .with_fix("Start a model", TextRange::empty(0), "threatmodel: 1\ntitle: My system\n"),
             );
         }
-        return (ModelFile::default(), None);
+        return (ModelFile::default(), None, false);
     };
     if !matches!(root.value, Value::Mapping(_)) {
         let msg = format!(
@@ -278,10 +335,10 @@ fn parse_model(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (ModelFile, Opt
             root.describe()
         );
         diagnostics.push(Diagnostic::new(Code::WrongType, root.range, msg));
-        return (ModelFile::default(), Some(root));
+        return (ModelFile::default(), Some(root), false);
     }
     let model = lower(text, &root, diagnostics);
-    (model, Some(root))
+    (model, Some(root), clean)
 }
 
 fn too_large(len: u64) -> Diagnostic {

@@ -1,18 +1,17 @@
 //! What the model and the code say about threats: each threat's derived state, and the findings
 //! that follow from it (open threats, exposures in code, acceptances, review cadence).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use hashbrown::{HashMap, HashSet};
-use std::sync::Arc;
 
 use crate::date::Date;
 use crate::diagnostic::Severity as Level;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Detail, Element, Mitigation, Severity, Status, Threat};
 
-use super::code::{CodeFacts, Exposure};
-use super::{FileKind, Index, Options, SourceFile};
+use super::code::{CodeFacts, Exposure, Shown};
+use super::{Analysed, FileKind, Index, Options, SourceFile};
 
 /// A threat's state, derived from its mitigations and acceptance; never written by hand.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,14 +33,14 @@ struct MitigationRef<'a> {
 }
 
 pub(super) fn check(
-    files: &BTreeMap<String, Arc<SourceFile>>,
+    files: &Analysed<'_>,
     index: &Index,
     options: &Options,
     code: &CodeFacts<'_>,
     sink: &mut impl FnMut(&str, Diagnostic),
 ) -> HashMap<String, ThreatState> {
     let mut by_threat: HashMap<&str, Vec<MitigationRef<'_>>> = HashMap::new();
-    for file in files.values() {
+    for file in files.iter() {
         for element in &file.model.elements {
             if let Detail::Mitigation(mitigation) = &element.detail {
                 let threats: BTreeSet<&str> = mitigation.mitigates.iter().map(|t| t.value.as_str()).collect();
@@ -55,7 +54,7 @@ pub(super) fn check(
     let in_code = InCode::by_threat(code);
     let nothing_in_code = InCode::default();
     let mut states = HashMap::new();
-    for file in files.values() {
+    for file in files.iter() {
         for element in &file.model.elements {
             let Detail::Threat(threat) = &element.detail else { continue };
             let is_first = index.def(&element.id.value).is_some_and(|d| std::ptr::eq(d.element, element));
@@ -83,7 +82,7 @@ pub(super) fn check(
 #[derive(Default)]
 struct InCode<'a> {
     /// Where code exposes it: the asset's key, and the asset as written.
-    exposed: Vec<(&'a str, &'a str)>,
+    exposed: Vec<(&'a str, Shown<'a>)>,
     /// Asset keys where `@mitigates` mitigates it or `@transfers` moves it away.
     covered: BTreeSet<&'a str>,
     /// Asset keys where code accepts it, with who accepted it and until when.
@@ -95,10 +94,10 @@ impl<'a> InCode<'a> {
     fn by_threat(code: &'a CodeFacts<'_>) -> HashMap<&'a str, InCode<'a>> {
         let mut out: HashMap<&str, InCode<'_>> = HashMap::new();
         for e in &code.exposures {
-            out.entry(&e.threat.key).or_default().exposed.push((&e.asset.key, &e.asset.shown));
+            out.entry(&e.threat.key).or_default().exposed.push((&e.asset.key, e.asset.shown));
         }
         for (threat, assets) in &code.mitigated {
-            out.entry(threat).or_default().covered.extend(assets.iter().map(String::as_str));
+            out.entry(threat).or_default().covered.extend(assets.iter().map(AsRef::as_ref));
         }
         for (threat, asset) in &code.transferred {
             out.entry(threat).or_default().covered.insert(asset);
@@ -114,8 +113,8 @@ fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], in_code: &InCode<'
     // The targets: what `affects:` lists, then where code exposes the threat, in that order;
     // implicit targets (code paths) are shown as written.
     let mut seen = BTreeSet::new();
-    let listed = threat.affects.iter().map(|t| (t.value.as_str(), t.value.as_str()));
-    let ordered: Vec<(&str, &str)> =
+    let listed = threat.affects.iter().map(|t| (t.value.as_str(), Shown::plain(&t.value)));
+    let ordered: Vec<(&str, Shown<'_>)> =
         listed.chain(in_code.exposed.iter().copied()).filter(|(key, _)| seen.insert(*key)).collect();
     let targets: BTreeSet<&str> = seen;
     let effective: Vec<&MitigationRef<'_>> =
@@ -156,7 +155,7 @@ fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], in_code: &InCode<'
         uncovered: ordered
             .into_iter()
             .filter(|(key, _)| !covered.contains(key))
-            .map(|(_, shown)| shown.to_owned())
+            .map(|(_, shown)| shown.to_string())
             .collect(),
         expired: valid.map(|(_, _, until)| until.value),
     }
@@ -304,14 +303,14 @@ fn exposure_finding(
 ) {
     let (threat, asset) = (&exposure.threat.key, &exposure.asset.key);
     let in_code = code.mitigated.get(threat).is_some_and(|assets| assets.contains(asset));
-    let in_model = by_threat.get(threat.as_str()).is_some_and(|ms| {
+    let in_model = by_threat.get(threat.as_ref()).is_some_and(|ms| {
         ms.iter()
             .filter(|m| m.mitigation.status.is_effective())
             .any(|m| m.mitigation.on.as_ref().is_none_or(|on| on.iter().any(|t| t.value == *asset)))
     });
     let pair = (threat.clone(), asset.clone());
     let accepted =
-        matches!(states.get(threat), Some(ThreatState::Accepted { .. })) || code.accepted.contains_key(&pair);
+        matches!(states.get(threat.as_ref()), Some(ThreatState::Accepted { .. })) || code.accepted.contains_key(&pair);
     if in_code || in_model || accepted || code.transferred.contains(&pair) {
         return;
     }
@@ -357,22 +356,18 @@ fn exposure_finding(
 /// A mitigation the model marks implemented that no `@mitigates` in code names, directly (as
 /// its control) or through one of its threats, is an unverified claim. Reported only when the
 /// workspace has annotations at all.
-fn unbacked_mitigations(
-    files: &BTreeMap<String, Arc<SourceFile>>,
-    code: &CodeFacts<'_>,
-    sink: &mut impl FnMut(&str, Diagnostic),
-) {
+fn unbacked_mitigations(files: &Analysed<'_>, code: &CodeFacts<'_>, sink: &mut impl FnMut(&str, Diagnostic)) {
     let mut named: HashSet<&str> = HashSet::new();
     let mut unnamed: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (threat, asset, control) in &code.mitigations {
-        match control {
+    for m in &code.mitigations {
+        match &m.control {
             Some(control) => {
                 named.insert(control);
             }
-            None => unnamed.entry(threat).or_default().push(asset),
+            None => unnamed.entry(&m.threat).or_default().push(&m.asset),
         }
     }
-    for file in files.values().filter(|f| f.kind == FileKind::Model) {
+    for file in files.iter().filter(|f| f.kind == FileKind::Model) {
         for element in &file.model.elements {
             let Detail::Mitigation(m) = &element.detail else { continue };
             if m.status != Status::Implemented {

@@ -1,18 +1,15 @@
 //! Checks that need the whole workspace: duplicate ids, references, classes and includes.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Kind;
 use crate::suggest::did_you_mean;
 
 use super::paths::{join, parent};
-use super::{Index, Presence, SourceFile};
+use super::{Analysed, Index, Presence, SourceFile};
 
-pub(super) fn check(files: &BTreeMap<String, Arc<SourceFile>>, index: &Index, sink: &mut impl FnMut(&str, Diagnostic)) {
-    for file in files.values() {
+pub(super) fn check(files: &Analysed<'_>, index: &Index, sink: &mut impl FnMut(&str, Diagnostic)) {
+    for file in files.iter() {
         duplicate_ids(file, index, sink);
         references(file, index, sink);
         classes(file, index, sink);
@@ -138,7 +135,7 @@ fn classes(file: &SourceFile, index: &Index, sink: &mut impl FnMut(&str, Diagnos
     }
 }
 
-fn includes(file: &SourceFile, files: &BTreeMap<String, Arc<SourceFile>>, sink: &mut impl FnMut(&str, Diagnostic)) {
+fn includes(file: &SourceFile, files: &Analysed<'_>, sink: &mut impl FnMut(&str, Diagnostic)) {
     for include in &file.model.includes {
         let Some(path) = join(parent(&file.path), &include.value) else {
             let msg = format!(
@@ -157,7 +154,7 @@ fn includes(file: &SourceFile, files: &BTreeMap<String, Arc<SourceFile>>, sink: 
                 } else {
                     format!("include `{}` names no file: there is no `{path}` in the workspace", include.value)
                 };
-                let present = files.values().filter(|f| f.presence == Presence::Present).map(|f| f.path.as_str());
+                let present = files.iter().filter(|f| f.presence == Presence::Present).map(|f| f.path.as_str());
                 if let Some(s) = did_you_mean(&path, present) {
                     msg.push_str(&format!("; did you mean `{s}`?"));
                 }

@@ -103,10 +103,6 @@ impl Annotation {
             detail: None,
         }
     }
-
-    pub fn refs(&self, role: Role) -> impl Iterator<Item = &Ref> {
-        self.refs.iter().filter(move |r| r.role == role)
-    }
 }
 
 /// A line of a scanned file that something points into, kept so positions can be shown

@@ -4,6 +4,7 @@
 use crate::analysis::{FileKind, SourceFile, Workspace, is_model_file_name, parent_dir};
 use crate::annotations::{Role, Verb, comment_body_start, spelling_of, usage, verb_keywords};
 use crate::catalog::{Catalog, Family};
+use crate::limits::MAX_COMPLETIONS;
 use crate::model::schema::{self, Field, Kinds, Shape, Ty};
 use crate::model::{Kind, Mitigation};
 use crate::syntax::TextRange;
@@ -74,13 +75,43 @@ impl CompletionItem {
     }
 }
 
-pub fn completions(ws: &Workspace, path: &str, offset: u32) -> Vec<CompletionItem> {
-    let Some(file) = ws.file(path) else { return Vec::new() };
-    match file.kind {
+/// What to offer at a position: the items that match what is typed, best first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Completions {
+    /// At most [`MAX_COMPLETIONS`].
+    pub items: Vec<CompletionItem>,
+    /// More items matched than are listed: the editor should ask again as the user types.
+    pub incomplete: bool,
+}
+
+pub fn completions(ws: &Workspace, path: &str, offset: u32) -> Completions {
+    let Some(file) = ws.file(path) else { return Completions::default() };
+    let items = match file.kind {
         FileKind::Model => model(ws, file, offset),
         FileKind::Code => code(ws, file, offset),
         FileKind::Config => Vec::new(),
-    }
+    };
+    best(items, &file.text, offset)
+}
+
+/// The items whose label holds what is typed before the cursor (its letters in order, in any
+/// case, as editors filter), those that start with it first, at most [`MAX_COMPLETIONS`]: a
+/// workspace of thousands of ids must not send them all on every keystroke.
+fn best(items: Vec<CompletionItem>, text: &str, offset: u32) -> Completions {
+    let typed = |item: &CompletionItem| text.get(item.replace.start as usize..offset as usize).unwrap_or("");
+    let mut items: Vec<(bool, CompletionItem)> = items
+        .into_iter()
+        .filter_map(|item| {
+            let typed = typed(&item).to_lowercase();
+            let label = item.label.to_lowercase();
+            let mut rest = label.chars();
+            typed.chars().all(|c| rest.any(|l| l == c)).then(|| (!label.starts_with(&typed), item))
+        })
+        .collect();
+    items.sort_by(|(a_later, a), (b_later, b)| (a_later, &a.sort).cmp(&(b_later, &b.sort)));
+    let incomplete = items.len() > MAX_COMPLETIONS;
+    items.truncate(MAX_COMPLETIONS);
+    Completions { items: items.into_iter().map(|(_, item)| item).collect(), incomplete }
 }
 
 fn model(ws: &Workspace, file: &SourceFile, offset: u32) -> Vec<CompletionItem> {
@@ -431,4 +462,40 @@ fn code_ids(ws: &Workspace, role: Role, replace: TextRange, prefix: &str) -> Vec
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Options;
+    use crate::date::Date;
+
+    /// A workspace with more ids than a list holds: the best ones for what is typed are offered,
+    /// and the list says it is incomplete.
+    #[test]
+    fn long_lists_are_cut_to_the_best_matches() {
+        let mut model = String::from("threatmodel: 1\ntitle: T\nthreats:\n");
+        for i in 0..300 {
+            model.push_str(&format!("  - {{ id: t{i:03}, title: Threat {i}, class: tampering, severity: low }}\n"));
+        }
+        let mut ws = Workspace::new(Options::new(Date::EPOCH));
+        ws.set_open_file("threatmodel.yaml", model);
+        let code = "// @exposes #api to #";
+        ws.set_open_file("api.go", code.to_owned());
+        let all = completions(&ws, "api.go", code.len() as u32);
+        assert!(all.incomplete);
+        assert_eq!(all.items.len(), MAX_COMPLETIONS);
+        assert_eq!(all.items.first().map(|i| i.label.as_str()), Some("t000"));
+
+        let typed = format!("{code}t29");
+        ws.set_open_file("api.go", typed.clone());
+        let some = completions(&ws, "api.go", typed.len() as u32);
+        assert!(!some.incomplete);
+        let labels: Vec<&str> = some.items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels[..10], ["t290", "t291", "t292", "t293", "t294", "t295", "t296", "t297", "t298", "t299"]);
+        assert_eq!(
+            labels[10..],
+            ["t029", "t129", "t209", "t219", "t229", "t239", "t249", "t259", "t269", "t279", "t289"]
+        );
+    }
 }

@@ -14,7 +14,7 @@ mod yaml_context;
 
 pub use crate::analysis::Occurrence;
 pub use actions::{Action, ActionKind, code_actions};
-pub use completion::{CompletionItem, CompletionKind, completions};
+pub use completion::{CompletionItem, CompletionKind, Completions, completions};
 pub use hover::{Hover, hover};
 pub use lens::{Lens, code_lenses};
 pub use navigation::{definition, highlights, prepare_rename, references, rename};

@@ -155,10 +155,9 @@ pub(super) async fn completion(b: &Backend, params: lsp::CompletionParams) -> Re
     let s = b.snapshot(&at.text_document.uri)?;
     run("completion", move || {
         let file = s.file()?;
-        let items = ide::completions(&s.workspace, &s.path, s.offset(at.position));
-        let items: Vec<lsp::CompletionItem> =
-            items.into_iter().map(|i| convert::completion(file, i, s.encoding)).collect();
-        Some(lsp::CompletionResponse::Array(items))
+        let found = ide::completions(&s.workspace, &s.path, s.offset(at.position));
+        let items = found.items.into_iter().map(|i| convert::completion(file, i, s.encoding)).collect();
+        Some(lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: found.incomplete, items }))
     })
     .await
 }

@@ -19,7 +19,21 @@ use crate::syntax::{Mapping, Node, ScalarKind, TextRange, Value};
 pub fn lower(text: &str, root: &Node, diagnostics: &mut Vec<Diagnostic>) -> ModelFile {
     let mut lowerer = Lowerer { text, diagnostics, model: ModelFile::default() };
     lowerer.model_file(root);
-    lowerer.model
+    lowerer.finish()
+}
+
+/// Lowers items of one top-level list on their own (after an edit inside them); `None` for a
+/// list whose items are not lowered one by one (`includes`, or a key the format does not know).
+pub fn lower_items(text: &str, section: &str, items: &[Node], diagnostics: &mut Vec<Diagnostic>) -> Option<ModelFile> {
+    let mut lowerer = Lowerer { text, diagnostics, model: ModelFile::default() };
+    if section == "classes" {
+        items.iter().for_each(|item| lowerer.class(item));
+        return Some(lowerer.finish());
+    }
+    let kind = Kind::ALL.into_iter().find(|k| schema::section(*k).0 == section)?;
+    let shape = schema::section(kind).1;
+    items.iter().for_each(|item| lowerer.element(item, kind, shape, section));
+    Some(lowerer.finish())
 }
 
 /// `[A-Za-z0-9_-]+`.
@@ -98,6 +112,16 @@ struct Lowerer<'a> {
 }
 
 impl Lowerer<'_> {
+    /// The model, its lists in source order.
+    fn finish(mut self) -> ModelFile {
+        let m = &mut self.model;
+        m.elements.sort_by_key(|e| e.range.start);
+        m.classes.sort_by_key(|c| c.range.start);
+        m.references.sort_by_key(|r| r.target.range.start);
+        m.class_refs.sort_by_key(|r| r.target.range.start);
+        self.model
+    }
+
     fn model_file(&mut self, root: &Node) {
         let Some(f) = self.object(root, &schema::MODEL, None) else { return };
         if let Some(Val::Int(version)) = f.get("threatmodel") {

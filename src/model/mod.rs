@@ -3,6 +3,7 @@
 //! [`lower`] turns a span tree into a [`ModelFile`] and the diagnostics about its shape. It never
 //! fails: whatever is well-formed is kept, whatever is not is reported and left out.
 
+mod edit;
 mod ext_ref;
 mod json_schema;
 mod lower;
@@ -10,7 +11,7 @@ pub mod schema;
 
 pub use ext_ref::check_ext_ref;
 pub use json_schema::json_schema;
-pub use lower::{is_valid_id, lower};
+pub use lower::{is_valid_id, lower, lower_items};
 pub use schema::{Kind, Kinds};
 
 use crate::date::Date;
@@ -32,10 +33,13 @@ pub struct ModelFile {
     pub includes: Vec<Spanned<String>>,
     /// Every element with a valid id, in source order.
     pub elements: Vec<Element>,
+    /// In source order.
     pub classes: Vec<ClassDef>,
-    /// Every reference to an element id, including those in elements whose own id is invalid.
+    /// Every reference to an element id, including those in elements whose own id is invalid,
+    /// in source order.
     pub references: Vec<Reference>,
-    /// Every reference to a threat class (`class:` of threats, `parent:` of classes).
+    /// Every reference to a threat class (`class:` of threats, `parent:` of classes), in source
+    /// order.
     pub class_refs: Vec<ClassRef>,
 }
 

@@ -9,12 +9,16 @@
 mod char_map;
 mod line_index;
 mod parse;
+mod reparse;
 mod scalar;
+mod shift;
 mod text_range;
 mod tree;
 
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use parse::{ParsedYaml, parse_yaml};
+pub use reparse::{Splice, reparse};
 pub use scalar::ScalarKind;
+pub use shift::Shift;
 pub use text_range::TextRange;
 pub use tree::{Entry, Mapping, Node, Scalar, Sequence, Value};

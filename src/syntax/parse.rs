@@ -246,13 +246,47 @@ fn next_restart(text: &str, root: Option<&Node>, start: u32, end: u32, error: u3
 /// Start offsets of the lines after `after` (and before `until`) that begin with `indent`
 /// spaces and a `- ` item marker.
 fn item_lines(text: &str, indent: u32, after: u32, until: u32) -> impl Iterator<Item = u32> + '_ {
-    line_starts(text, after).take_while(move |&at| at < until).filter(move |&at| {
-        let line = text.get(at as usize..).unwrap_or("").as_bytes();
-        let spaces = line.iter().take_while(|&&b| b == b' ').count();
-        to_u32(spaces) == indent
-            && line.get(spaces) == Some(&b'-')
-            && matches!(line.get(spaces + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
-    })
+    line_starts(text, after).take_while(move |&at| at < until).filter(move |&at| is_item_line(text, indent, at))
+}
+
+/// Whether the line starting at `at` begins with `indent` spaces and a `- ` item marker.
+pub(super) fn is_item_line(text: &str, indent: u32, at: u32) -> bool {
+    let line = text.get(at as usize..).unwrap_or("").as_bytes();
+    let spaces = line.iter().take_while(|&&b| b == b' ').count();
+    to_u32(spaces) == indent
+        && line.get(spaces) == Some(&b'-')
+        && matches!(line.get(spaces + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// The start of the last item line (see [`is_item_line`]) at or before `offset`.
+pub(super) fn item_line_at(text: &str, indent: u32, offset: u32) -> Option<u32> {
+    let bytes = text.as_bytes();
+    let mut line = line_start(text, (offset as usize).min(text.len()));
+    loop {
+        if is_item_line(text, indent, to_u32(line)) {
+            return Some(to_u32(line));
+        }
+        if line == 0 {
+            return None;
+        }
+        // The previous line ends with `\n`, `\r` or `\r\n`.
+        let terminator = if line >= 2 && bytes.get(line - 2..line) == Some(b"\r\n") { line - 2 } else { line - 1 };
+        line = line_start(text, terminator);
+    }
+}
+
+/// The start of the line holding byte `at`.
+fn line_start(text: &str, at: usize) -> usize {
+    text.get(..at).and_then(|before| before.rfind(['\n', '\r'])).map_or(0, |i| i + 1)
+}
+
+/// Reads `text` (which starts at `base` in its file) as one piece: `None` if that gives any
+/// error or diagnostic, else its root (`Some(None)` for blanks and comments only).
+pub(super) fn parse_chunk_clean(text: &str, base: u32) -> Option<Option<Node>> {
+    let mut alias_budget = AliasBudget { nodes: MAX_ALIAS_NODES, reported: false };
+    let mut diagnostics = Vec::new();
+    let chunk = parse_chunk(text, base, &mut alias_budget, &mut diagnostics);
+    (chunk.error.is_none() && diagnostics.is_empty()).then_some(chunk.root)
 }
 
 /// The first line after `after` that could start a top-level key: it begins in column 0 with
@@ -394,6 +428,7 @@ impl<'a> Builder<'a> {
             _ if skipping => {}
             Event::Scalar(value, style, anchor, tag) => {
                 let kind = scalar_kind(&value, style, tag.as_deref());
+                let range = self.trim_end(range);
                 let id = self.push(ArenaKind::Scalar(Scalar { text: value.into_owned(), kind }), range, 1, 0);
                 self.anchor(anchor, id);
                 self.attach(id);
@@ -418,6 +453,15 @@ impl<'a> Builder<'a> {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
         Flow::Continue
+    }
+
+    /// A block scalar's span runs on over the line breaks after it to the next token; its range
+    /// ends with its last character instead, so that it does not depend on the lines after it.
+    fn trim_end(&self, range: TextRange) -> TextRange {
+        let local = range.start.saturating_sub(self.base) as usize..range.end.saturating_sub(self.base) as usize;
+        let Some(written) = self.text.get(local) else { return range };
+        let trimmed = written.trim_end_matches([' ', '\t', '\n', '\r']);
+        TextRange::new(range.start, range.start + to_u32(trimmed.len()))
     }
 
     /// Flow collections open with `[` or `{`; block ones have an empty span (or only an anchor).

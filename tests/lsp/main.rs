@@ -178,7 +178,7 @@ async fn editor_features_on_a_model_and_its_code() {
         )
         .await;
     let items = client.request("textDocument/completion", at(&model, 7, 11)).await;
-    let items = items["result"].as_array().unwrap();
+    let items = items["result"]["items"].as_array().unwrap();
     let spoofing = items.iter().find(|i| i["label"] == "spoofing").expect("classes are offered");
     assert!(spoofing["documentation"]["value"].as_str().unwrap().contains("claims to be"));
     client
@@ -190,7 +190,8 @@ async fn editor_features_on_a_model_and_its_code() {
 
     // Completion of ids after `#` in a comment: threats first where a threat goes.
     let items = client.request("textDocument/completion", at(&code, 2, 29)).await;
-    let labels: Vec<&str> = items["result"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> =
+        items["result"]["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&"idor") && labels.contains(&"billing-api"), "{labels:?}");
 
     // Hover on `#idor` in code: the card with the derived state.
@@ -389,7 +390,7 @@ async fn completion_and_hover_work_on_what_parses_in_a_broken_file() {
     let hover = client.request("textDocument/hover", at(&path, 5, 9)).await;
     assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("Invoice ids"), "{hover}");
     let items = client.request("textDocument/completion", at(&path, 12, 11)).await;
-    assert!(items["result"].as_array().unwrap().iter().any(|i| i["label"] == "tampering"), "{items}");
+    assert!(items["result"]["items"].as_array().unwrap().iter().any(|i| i["label"] == "tampering"), "{items}");
     client.shutdown().await;
 }
 

@@ -1,0 +1,55 @@
+//! Moving offsets after an edit: everything at or after the end of the replaced text moves by
+//! the change in length. Layers that keep facts with ranges (the lowered model, diagnostics)
+//! implement [`Shift`] so that what an edit did not touch is kept, not recomputed.
+
+use super::TextRange;
+use super::tree::{Node, Value};
+
+pub trait Shift {
+    /// Moves every offset at or after `at` by `delta`.
+    fn shift_from(&mut self, at: u32, delta: i64);
+}
+
+impl Shift for TextRange {
+    fn shift_from(&mut self, at: u32, delta: i64) {
+        let shift = |x: u32| {
+            if x < at {
+                return x;
+            }
+            u32::try_from(i64::from(x).saturating_add(delta)).unwrap_or(if delta < 0 { 0 } else { u32::MAX })
+        };
+        *self = TextRange::new(shift(self.start), shift(self.end));
+    }
+}
+
+impl<T: Shift> Shift for Option<T> {
+    fn shift_from(&mut self, at: u32, delta: i64) {
+        if let Some(inner) = self {
+            inner.shift_from(at, delta);
+        }
+    }
+}
+
+impl<T: Shift> Shift for Vec<T> {
+    fn shift_from(&mut self, at: u32, delta: i64) {
+        self.iter_mut().for_each(|x| x.shift_from(at, delta));
+    }
+}
+
+impl Shift for Node {
+    fn shift_from(&mut self, at: u32, delta: i64) {
+        // Nothing in a subtree that ends before `at` moves.
+        if self.range.end < at {
+            return;
+        }
+        self.range.shift_from(at, delta);
+        match &mut self.value {
+            Value::Sequence(s) => s.items.shift_from(at, delta),
+            Value::Mapping(m) => m.entries.iter_mut().for_each(|e| {
+                e.key.shift_from(at, delta);
+                e.value.shift_from(at, delta);
+            }),
+            Value::Scalar(_) | Value::Invalid => {}
+        }
+    }
+}
