@@ -175,7 +175,8 @@ def main():
     threat_lines = [n for n, line in enumerate(lines) if line.startswith("  - id: t")]
     class_lines = [n for n, line in enumerate(lines) if line.startswith("    class: ")]
     severity_line = next(n for n, line in enumerate(lines) if n > len(lines) // 2 and line == "    severity: medium")
-    times = {name: [] for name in TARGETS_MS}
+    times = {name: [] for name in ("edit", "completion model", "completion code", "hover model", "hover code",
+                                   "definition")}
 
     # Edits: a typo in a severity and its fix, in turn; each changes the model's diagnostics.
     version = 1
@@ -196,20 +197,21 @@ def main():
 
     for round_ in range(args.rounds):
         line, character = rng.choice(spots)
-        if round_ % 2 == 0:
+        where = "model" if round_ % 2 == 0 else "code"
+        if where == "model":
             elapsed, result = server.request("textDocument/completion", at(model_path, rng.choice(class_lines), 11))
         else:
             elapsed, result = server.request("textDocument/completion", at(code_path, line, character))
         if not result:
             sys.exit("completion gave nothing")
-        times["completion"].append(elapsed)
-        if round_ % 2 == 0:
+        times[f"completion {where}"].append(elapsed)
+        if where == "model":
             elapsed, result = server.request("textDocument/hover", at(model_path, rng.choice(threat_lines), 10))
         else:
             elapsed, result = server.request("textDocument/hover", at(code_path, line, character + 1))
         if not result:
             sys.exit("hover gave nothing")
-        times["hover"].append(elapsed)
+        times[f"hover {where}"].append(elapsed)
         elapsed, result = server.request("textDocument/definition", at(code_path, line, character + 1))
         if not result:
             sys.exit("definition gave nothing")
@@ -221,11 +223,12 @@ def main():
     server.proc.wait(timeout=10)
 
     print(f"\ninitial scan: {scan_s:.2f} s\n")
-    print(f"{'':12} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'target p95':>11}")
+    print(f"{'':18} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'target p95':>11}")
     for name, values in times.items():
+        target = TARGETS_MS[name.split()[0]]
         p = [percentile(values, q) for q in (0.5, 0.95, 0.99)] + [max(values)]
-        verdict = "ok" if p[1] < TARGETS_MS[name] else "MISSED"
-        print(f"{name:12} " + " ".join(f"{v:6.2f}ms" for v in p) + f" {TARGETS_MS[name]:7.0f} ms  {verdict}")
+        verdict = "ok" if p[1] < target else "MISSED"
+        print(f"{name:18} " + " ".join(f"{v:6.2f}ms" for v in p) + f" {target:7.0f} ms  {verdict}")
     verdict = "ok" if peak < TARGET_RSS_MIB else "MISSED"
     print(f"\nserver memory: peak {peak:.1f} MiB, at the end {final:.1f} MiB (target: under {TARGET_RSS_MIB} MiB)  {verdict}")
 

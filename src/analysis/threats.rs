@@ -1,8 +1,6 @@
 //! What the model and the code say about threats: each threat's derived state, and the findings
 //! that follow from it (open threats, exposures in code, acceptances, review cadence).
 
-use std::collections::BTreeSet;
-
 use hashbrown::{HashMap, HashSet};
 
 use crate::date::Date;
@@ -43,8 +41,9 @@ pub(super) fn check(
     for file in files.iter() {
         for element in &file.model.elements {
             if let Detail::Mitigation(mitigation) = &element.detail {
-                let threats: BTreeSet<&str> = mitigation.mitigates.iter().map(|t| t.value.as_str()).collect();
-                for threat in threats {
+                let threats = mitigation.mitigates.iter().map(|t| t.value.as_str());
+                let mut seen: HashSet<&str> = HashSet::new();
+                for threat in threats.filter(|t| seen.insert(t)) {
                     by_threat.entry(threat).or_default().push(MitigationRef { file, element, mitigation });
                 }
                 target_not_affected(file, mitigation, index, sink);
@@ -84,7 +83,7 @@ struct InCode<'a> {
     /// Where code exposes it: the asset's key, and the asset as written.
     exposed: Vec<(&'a str, Shown<'a>)>,
     /// Asset keys where `@mitigates` mitigates it or `@transfers` moves it away.
-    covered: BTreeSet<&'a str>,
+    covered: HashSet<&'a str>,
     /// Asset keys where code accepts it, with who accepted it and until when.
     accepted: Vec<(&'a str, &'a str, Date)>,
 }
@@ -112,14 +111,15 @@ impl<'a> InCode<'a> {
 fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], in_code: &InCode<'_>, today: Date) -> ThreatState {
     // The targets: what `affects:` lists, then where code exposes the threat, in that order;
     // implicit targets (code paths) are shown as written.
-    let mut seen = BTreeSet::new();
+    // Hashed sets: a threat has a handful of targets, and there are thousands of threats.
+    let mut seen = HashSet::new();
     let listed = threat.affects.iter().map(|t| (t.value.as_str(), Shown::plain(&t.value)));
     let ordered: Vec<(&str, Shown<'_>)> =
         listed.chain(in_code.exposed.iter().copied()).filter(|(key, _)| seen.insert(*key)).collect();
-    let targets: BTreeSet<&str> = seen;
+    let targets: HashSet<&str> = seen;
     let effective: Vec<&MitigationRef<'_>> =
         mitigations.iter().filter(|m| m.mitigation.status.is_effective()).collect();
-    let mut covered = BTreeSet::new();
+    let mut covered = HashSet::new();
     for m in &effective {
         match &m.mitigation.on {
             Some(on) => covered.extend(on.iter().map(|t| t.value.as_str()).filter(|t| targets.contains(t))),
@@ -246,7 +246,7 @@ fn target_not_affected(
     sink: &mut impl FnMut(&str, Diagnostic),
 ) {
     let Some(on) = &mitigation.on else { return };
-    let mut affected = BTreeSet::new();
+    let mut affected = HashSet::new();
     for threat in &mitigation.mitigates {
         let Some(def) = index.def(&threat.value) else { return };
         let Detail::Threat(t) = &def.element.detail else { return };

@@ -98,20 +98,43 @@ pub fn completions(ws: &Workspace, path: &str, offset: u32) -> Completions {
 /// case, as editors filter), those that start with it first, at most [`MAX_COMPLETIONS`]: a
 /// workspace of thousands of ids must not send them all on every keystroke.
 fn best(items: Vec<CompletionItem>, text: &str, offset: u32) -> Completions {
-    let typed = |item: &CompletionItem| text.get(item.replace.start as usize..offset as usize).unwrap_or("");
     let mut items: Vec<(bool, CompletionItem)> = items
         .into_iter()
         .filter_map(|item| {
-            let typed = typed(&item).to_lowercase();
-            let label = item.label.to_lowercase();
-            let mut rest = label.chars();
-            typed.chars().all(|c| rest.any(|l| l == c)).then(|| (!label.starts_with(&typed), item))
+            let typed = text.get(item.replace.start as usize..offset as usize).unwrap_or("");
+            Some((weak_match(typed, item.label.chars())?, item))
         })
         .collect();
-    items.sort_by(|(a_later, a), (b_later, b)| (a_later, &a.sort).cmp(&(b_later, &b.sort)));
+    items.sort_by(|(a_weak, a), (b_weak, b)| (a_weak, &a.sort).cmp(&(b_weak, &b.sort)));
     let incomplete = items.len() > MAX_COMPLETIONS;
     items.truncate(MAX_COMPLETIONS);
     Completions { items: items.into_iter().map(|(_, item)| item).collect(), incomplete }
+}
+
+/// Whether `label` holds the letters of `typed` in order, ignoring case: `None` when it does not,
+/// `Some(true)` when it does but does not start with them (a weaker match, listed later).
+fn weak_match(typed: &str, label: impl Iterator<Item = char> + Clone) -> Option<bool> {
+    let typed = typed.chars().flat_map(char::to_lowercase);
+    let label = label.flat_map(char::to_lowercase);
+    let mut rest = label.clone();
+    if !typed.clone().all(|c| rest.any(|l| l == c)) {
+        return None;
+    }
+    let (mut typed, mut label) = (typed, label);
+    Some(!typed.all(|c| label.next() == Some(c)))
+}
+
+/// The ids (with their rank) that [`best`] would keep for what is typed, and one more so that
+/// it still sees the list is incomplete: building an item for each of ten thousand ids on
+/// every keystroke is what this avoids.
+fn shortlist<'a>(ids: impl Iterator<Item = (u8, &'a str)>, typed: &str, prefix: &str) -> Vec<(u8, &'a str)> {
+    let mut kept: Vec<(bool, u8, &str)> =
+        ids.filter_map(|(rank, id)| Some((weak_match(typed, prefix.chars().chain(id.chars()))?, rank, id))).collect();
+    if kept.len() > MAX_COMPLETIONS + 1 {
+        kept.select_nth_unstable(MAX_COMPLETIONS + 1);
+        kept.truncate(MAX_COMPLETIONS + 1);
+    }
+    kept.into_iter().map(|(_, rank, id)| (rank, id)).collect()
 }
 
 fn model(ws: &Workspace, file: &SourceFile, offset: u32) -> Vec<CompletionItem> {
@@ -132,8 +155,8 @@ fn model(ws: &Workspace, file: &SourceFile, offset: u32) -> Vec<CompletionItem> 
             items
         }
         Meaning::NewItem(shape) => element_snippet(shape, pos.key_column, !pos.on_dash, replace).into_iter().collect(),
-        Meaning::Value(field) => values(ws, file, field, replace, false),
-        Meaning::ListEntry(field) => values(ws, file, field, replace, true),
+        Meaning::Value(field) => values(ws, file, field, replace, false, offset),
+        Meaning::ListEntry(field) => values(ws, file, field, replace, true, offset),
     }
 }
 
@@ -226,7 +249,9 @@ fn values(
     field: &'static Field,
     replace: TextRange,
     in_list: bool,
+    offset: u32,
 ) -> Vec<CompletionItem> {
+    let typed = file.text.get(replace.start as usize..offset as usize).unwrap_or("");
     let wrap = |id: &str| if in_list { id.to_owned() } else { format!("[{id}]") };
     match field.ty {
         Ty::Enum(values) => values.iter().map(|v| CompletionItem::new(*v, CompletionKind::Value, replace)).collect(),
@@ -252,8 +277,8 @@ fn values(
                 .collect()
         }
         Ty::Class => classes(ws, replace),
-        Ty::Ref(kinds) => ids(ws, kinds, replace, &|id| id.to_owned()),
-        Ty::Refs(kinds) => ids(ws, kinds, replace, &wrap),
+        Ty::Ref(kinds) => ids(ws, kinds, replace, typed, &|id| id.to_owned()),
+        Ty::Refs(kinds) => ids(ws, kinds, replace, typed, &wrap),
         Ty::ExtRefs => schema::REF_PREFIXES
             .iter()
             .map(|p| {
@@ -317,21 +342,25 @@ fn classes(ws: &Workspace, replace: TextRange) -> Vec<CompletionItem> {
 }
 
 /// The ids of elements of some kinds, with their names.
-fn ids(ws: &Workspace, kinds: Kinds, replace: TextRange, insert: &dyn Fn(&str) -> String) -> Vec<CompletionItem> {
+fn ids(
+    ws: &Workspace,
+    kinds: Kinds,
+    replace: TextRange,
+    typed: &str,
+    insert: &dyn Fn(&str) -> String,
+) -> Vec<CompletionItem> {
     let kinds: Vec<Kind> = kinds.iter().collect();
     let index = &ws.analysis().index;
-    let mut items: Vec<CompletionItem> = index
-        .ids(Some(&kinds))
-        .filter_map(|id| {
+    shortlist(index.ids(Some(&kinds)).map(|id| (5, id)), typed, "")
+        .into_iter()
+        .filter_map(|(_, id)| {
             let def = index.def(id)?;
             let item = CompletionItem::new(id, CompletionKind::Element(def.element.kind), replace).detail(
                 def.element.name.as_ref().map_or_else(|| def.element.kind.noun().to_owned(), |n| n.value.clone()),
             );
             Some(CompletionItem { insert: insert(id), ..item })
         })
-        .collect();
-    items.sort_by(|a, b| a.label.cmp(&b.label));
-    items
+        .collect()
 }
 
 /// Completion inside a code comment: `@` verbs, `#` ids (the kind the verb expects there
@@ -355,7 +384,8 @@ fn code(ws: &Workspace, file: &SourceFile, offset: u32) -> Vec<CompletionItem> {
     let Some(verb) = spelling_of(verb_word) else { return Vec::new() };
     let written = body.get(..word_start).unwrap_or("");
     if word.starts_with('#') {
-        return code_ids(ws, expected_role(verb, written), at(word_start + 1), "");
+        let typed = word.get(1..).unwrap_or("");
+        return code_ids(ws, expected_role(verb, written), at(word_start + 1), typed, "");
     }
     if word.starts_with('[') {
         return ["critical", "high", "medium", "low", "P0", "P1", "P2", "P3"]
@@ -373,7 +403,7 @@ fn code(ws: &Workspace, file: &SourceFile, offset: u32) -> Vec<CompletionItem> {
     let in_slot = used.len() == 1 || used.last().is_some_and(|w| verb_keywords(verb).contains(&w.as_str()));
     let mut items: Vec<CompletionItem> = keywords.collect();
     if in_slot && !word.contains(['(', '"', '[']) {
-        items.extend(code_ids(ws, expected_role(verb, written), at(word_start), "#"));
+        items.extend(code_ids(ws, expected_role(verb, written), at(word_start), word, "#"));
     }
     items.sort_by(|a, b| a.sort.cmp(&b.sort));
     items
@@ -435,29 +465,27 @@ fn expected_role(verb: Verb, written: &str) -> Role {
 }
 
 /// Ids for a `#` in code: elements of the expected kind first.
-fn code_ids(ws: &Workspace, role: Role, replace: TextRange, prefix: &str) -> Vec<CompletionItem> {
+fn code_ids(ws: &Workspace, role: Role, replace: TextRange, typed: &str, prefix: &str) -> Vec<CompletionItem> {
     let expected: &[Kind] = match role {
         Role::Threat => &[Kind::Threat],
         Role::Control => &[Kind::Mitigation],
         Role::Asset | Role::Actor => &[Kind::Asset, Kind::Flow],
     };
     let index = &ws.analysis().index;
-    let mut items: Vec<CompletionItem> = index
-        .ids(None)
-        .filter_map(|id| {
+    let rank = |id: &str| index.def(id).map_or(3, |def| if expected.contains(&def.element.kind) { 0 } else { 3 });
+    shortlist(index.ids(None).map(|id| (rank(id), id)), typed, prefix)
+        .into_iter()
+        .filter_map(|(rank, id)| {
             let def = index.def(id)?;
             let kind = def.element.kind;
             let mut detail = def.element.name.as_ref().map_or_else(|| kind.noun().to_owned(), |n| n.value.clone());
             if let crate::model::Detail::Mitigation(Mitigation { status, .. }) = &def.element.detail {
                 detail.push_str(&format!(" ({})", status.as_str()));
             }
-            let rank = if expected.contains(&kind) { 0 } else { 3 };
             let item = CompletionItem::new(format!("{prefix}{id}"), CompletionKind::Element(kind), replace);
             Some(item.detail(detail).rank(rank))
         })
-        .collect();
-    items.sort_by(|a, b| a.sort.cmp(&b.sort));
-    items
+        .collect()
 }
 
 fn to_u32(n: usize) -> u32 {
