@@ -97,6 +97,7 @@ codes! {
     InvalidId = "invalid-id", Error, "an id that does not match `[A-Za-z0-9_-]+`";
     InvalidDate = "invalid-date", Error, "a date that is not a real `YYYY-MM-DD` date";
     InvalidRef = "invalid-ref", Warning, "an external reference that is not in a known form";
+    UnlistedRef = "unlisted-ref", Hint, "a CWE or CAPEC number that the catalog does not list";
     // Ids and references across the workspace.
     DuplicateId = "duplicate-id", Error, "the same id is defined twice in the workspace";
     UnknownReference = "unknown-reference", Error, "a reference to an id that nothing defines";

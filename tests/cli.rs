@@ -209,3 +209,19 @@ fn source_files_are_scanned_and_odd_ones_skipped_with_a_note() {
     assert_eq!(files, [".guardlink/defs.gal", "api.go"]);
     assert_eq!(json["skipped"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn the_catalog_lists_what_completion_and_hover_draw_on() {
+    let output = threatls(&root(), &["catalog", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("the catalog is JSON");
+    let classes = json["classes"].as_array().expect("classes");
+    assert!(classes.len() >= 55, "{} classes", classes.len());
+    let sqli = classes.iter().find(|c| c["id"] == "sql-nosql-injection").expect("sql-nosql-injection");
+    assert_eq!(sqli["parent"], "tampering");
+    assert_eq!(sqli["asvs"], "V5");
+    assert!(json["mitigations"].as_array().is_some_and(|m| m.iter().any(|m| m["id"] == "parameterised-queries")));
+    assert_eq!(json["references"]["owasp"].as_array().map(Vec::len), Some(10));
+    let text = threatls(&root(), &["catalog"]);
+    assert!(stdout(&text).contains("    sql-nosql-injection"), "finer classes are listed under their parent");
+}

@@ -1,13 +1,29 @@
-//! Built-in knowledge: threat classes (and, as the catalog grows, mitigations and references).
+//! Built-in knowledge: threat classes (STRIDE, LINDDUN and finer classes of common threats),
+//! mitigation templates for each, and the reference ids (CWE, CAPEC, OWASP Top 10, ASVS) that
+//! `refs:` lists cite.
 //!
-//! The data lives in `catalog/*.yaml` at the repository root and is embedded at build time. It is
-//! read once, with the same YAML reader as model files.
+//! The data lives in `catalog/*.yaml` at the repository root, embedded at build time and read
+//! once with the same YAML reader as model files. Adding a class is editing data; the tests at
+//! the bottom hold the data together (unique ids, parents and references that resolve,
+//! mitigations for every class).
+
+mod load;
+mod refs;
 
 use std::sync::OnceLock;
 
-use crate::syntax::{Node, parse_yaml};
+pub use refs::{RefInfo, reference};
 
-/// Which taxonomy a built-in class belongs to.
+/// The data files, in the order their entries are listed.
+const FILES: &[(&str, &str)] = &[
+    ("classes.yaml", include_str!("../../catalog/classes.yaml")),
+    ("application.yaml", include_str!("../../catalog/application.yaml")),
+    ("architecture.yaml", include_str!("../../catalog/architecture.yaml")),
+    ("stride-linddun-mitigations.yaml", include_str!("../../catalog/stride-linddun-mitigations.yaml")),
+    ("references.yaml", include_str!("../../catalog/references.yaml")),
+];
+
+/// Which taxonomy a class belongs to; a finer class belongs to its parent's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
     Stride,
@@ -19,85 +35,89 @@ pub struct ThreatClass {
     pub id: String,
     pub title: String,
     pub family: Family,
-    /// The security or privacy property the class threatens.
+    /// The STRIDE class a finer class refines; `None` for the STRIDE and LINDDUN classes.
+    pub parent: Option<String>,
+    /// The security or privacy property the class threatens (a finer class: its parent's).
     pub property: String,
     pub description: String,
+    /// Where to read more: the taxonomy's page, or the OWASP cheat sheet of a finer class.
     pub link: String,
+    /// The usual CWE and CAPEC numbers.
+    pub cwe: Vec<u32>,
+    pub capec: Vec<u32>,
+    /// The OWASP ASVS 4.0.3 chapter that covers it (`V5`).
+    pub asvs: Option<String>,
+}
+
+/// A mitigation a reviewer would expect for some classes: completion turns one into a
+/// mitigation of the model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MitigationTemplate {
+    pub id: String,
+    pub title: String,
+    pub classes: Vec<String>,
+    pub description: String,
+    /// ASVS 4.0.3 requirement ids (`V5.3.4`).
+    pub asvs: Vec<String>,
+}
+
+/// A numbered entry of a taxonomy (CWE, CAPEC), or a named one with its own link (OWASP Top 10,
+/// ASVS chapters).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub name: String,
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub classes: Vec<ThreatClass>,
+    pub mitigations: Vec<MitigationTemplate>,
+    pub cwe: Vec<Entry>,
+    pub capec: Vec<Entry>,
+    pub owasp: Vec<Entry>,
+    pub asvs: Vec<Entry>,
 }
 
 impl Catalog {
     /// The catalog built into this binary.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| Catalog::from_yaml(include_str!("../../catalog/classes.yaml")))
+        CATALOG.get_or_init(|| {
+            let mut catalog = Catalog::default();
+            for (_, text) in FILES {
+                load::read(text, &mut catalog);
+            }
+            load::inherit_from_parents(&mut catalog);
+            catalog
+        })
     }
 
     pub fn class(&self, id: &str) -> Option<&ThreatClass> {
         self.classes.iter().find(|c| c.id == id)
     }
 
-    /// Reads catalog data; entries that lack a field are skipped (the data tests forbid them).
-    fn from_yaml(text: &str) -> Catalog {
-        let parsed = parse_yaml(text);
-        let classes = parsed
-            .root
-            .as_ref()
-            .and_then(Node::as_mapping)
-            .and_then(|m| m.get("classes"))
-            .and_then(|e| e.value.as_sequence())
-            .map(|seq| seq.items.iter().filter_map(class).collect())
-            .unwrap_or_default();
-        Catalog { classes }
+    /// The templates for a class, then those of its parent.
+    pub fn mitigations_for<'a>(&'a self, class: &'a str) -> impl Iterator<Item = &'a MitigationTemplate> + 'a {
+        let parent = self.class(class).and_then(|c| c.parent.as_deref());
+        let direct = self.mitigations.iter().filter(move |m| m.classes.iter().any(|c| c == class));
+        let inherited = self.mitigations.iter().filter(move |m| {
+            parent.is_some_and(|p| m.classes.iter().any(|c| c == p) && !m.classes.iter().any(|c| c == class))
+        });
+        direct.chain(inherited)
     }
-}
 
-fn class(node: &Node) -> Option<ThreatClass> {
-    let map = node.as_mapping()?;
-    let text = |key: &str| map.get(key).and_then(|e| e.value.as_scalar()).map(|s| s.text.clone());
-    let family = match text("family")?.as_str() {
-        "stride" => Family::Stride,
-        "linddun" => Family::Linddun,
-        _ => return None,
-    };
-    Some(ThreatClass {
-        id: text("id")?,
-        title: text("title")?,
-        family,
-        property: text("property")?,
-        description: text("description")?,
-        link: text("link")?,
-    })
+    pub fn cwe(&self, number: u32) -> Option<&Entry> {
+        let id = number.to_string();
+        self.cwe.iter().find(|e| e.id == id)
+    }
+
+    pub fn capec(&self, number: u32) -> Option<&Entry> {
+        let id = number.to_string();
+        self.capec.iter().find(|e| e.id == id)
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{Catalog, Family};
-    use crate::syntax::parse_yaml;
-
-    #[test]
-    fn every_entry_loads() {
-        let text = include_str!("../../catalog/classes.yaml");
-        assert!(parse_yaml(text).diagnostics.is_empty());
-        let entries = text.lines().filter(|l| l.trim_start().starts_with("- id:")).count();
-        let catalog = Catalog::builtin();
-        assert_eq!(catalog.classes.len(), entries, "an entry of classes.yaml lacks a field");
-        assert_eq!(catalog.classes.iter().filter(|c| c.family == Family::Stride).count(), 6);
-        assert_eq!(catalog.classes.iter().filter(|c| c.family == Family::Linddun).count(), 7);
-    }
-
-    #[test]
-    fn ids_are_unique_and_valid() {
-        let catalog = Catalog::builtin();
-        let mut ids: Vec<&str> = catalog.classes.iter().map(|c| c.id.as_str()).collect();
-        assert!(ids.iter().all(|id| crate::model::is_valid_id(id)));
-        ids.sort_unstable();
-        let before = ids.len();
-        ids.dedup();
-        assert_eq!(before, ids.len());
-    }
-}
+mod tests;

@@ -1,5 +1,6 @@
 //! The command-line face: parse arguments, read files, call the core, print.
 
+mod catalog;
 mod check;
 mod render;
 
@@ -31,6 +32,12 @@ enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of the threat-model format.
     Schema,
+    /// List the built-in catalog: threat classes, mitigation templates and reference ids.
+    Catalog {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Serve the Language Server Protocol on standard input and output.
     Lsp {
         /// Accepted for editor clients that pass it; stdio is the only transport.
@@ -92,6 +99,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Lsp { .. } => return crate::lsp::run(),
+        Command::Catalog { format } => {
+            write_stdout(&catalog::render(format == Format::Json)).map(|()| ExitCode::SUCCESS)
+        }
         Command::Schema => {
             let schema = crate::model::json_schema();
             let text = serde_json::to_string_pretty(&schema).unwrap_or_default();

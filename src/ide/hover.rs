@@ -30,6 +30,7 @@ pub fn hover(ws: &Workspace, path: &str, offset: u32) -> Option<Hover> {
         Target::Verb { verb, .. } => {
             format!("**`@{}`**\n\n`{}`", verb.as_str(), crate::annotations::usage(*verb))
         }
+        Target::ExtRef { text, .. } => ref_card(text)?,
     };
     Some(Hover { range, markdown })
 }
@@ -174,20 +175,56 @@ fn all_elements(ws: &Workspace) -> impl Iterator<Item = &Element> {
 }
 
 fn class_card(ws: &Workspace, id: &str) -> Option<String> {
-    if let Some(class) = Catalog::builtin().class(id) {
+    let catalog = Catalog::builtin();
+    if let Some(class) = catalog.class(id) {
         let family = match class.family {
             Family::Stride => "STRIDE",
             Family::Linddun => "LINDDUN",
         };
-        return Some(format!(
-            "**{}** (`{}`)\n\n*{family}* · threatens {}\n\n{}\n\n[{}]({})",
-            class.title, class.id, class.property, class.description, class.link, class.link
-        ));
+        let mut out = format!("**{}** (`{}`)\n\n*{family}*", class.title, class.id);
+        if let Some(parent) = &class.parent {
+            let _ = write!(out, " · under `{parent}`");
+        }
+        let _ = write!(out, " · threatens {}\n\n{}\n", class.property, class.description);
+        let mut facts = Vec::new();
+        if !class.cwe.is_empty() {
+            let cwes: Vec<String> = class
+                .cwe
+                .iter()
+                .map(|n| format!("[CWE-{n}](https://cwe.mitre.org/data/definitions/{n}.html)"))
+                .collect();
+            facts.push(format!("CWE: {}", cwes.join(", ")));
+        }
+        if let Some(chapter) = class.asvs.as_deref().and_then(|v| catalog.asvs.iter().find(|e| e.id == v)) {
+            let link = chapter.link.as_deref().unwrap_or_default();
+            facts.push(format!("ASVS: [{} {}]({link})", chapter.id, chapter.name));
+        }
+        let read = if class.parent.is_some() { "OWASP cheat sheet" } else { "More" };
+        facts.push(format!("{read}: <{}>", class.link));
+        for fact in facts {
+            let _ = write!(out, "\n- {fact}");
+        }
+        let templates: Vec<String> = catalog.mitigations_for(id).map(|m| format!("`{}`", m.id)).collect();
+        if !templates.is_empty() {
+            let _ = write!(out, "\n\nUsual mitigations: {}", templates.join(", "));
+        }
+        return Some(out);
     }
     let (file, class) = ws.analysis().index.class_defs(id).next()?;
     let title = class.title.as_ref().map_or(id.to_owned(), |t| t.value.clone());
     let parent = class.parent.as_ref().map_or(String::new(), |p| format!(", under `{}`", p.value));
     Some(format!("**{title}** (`{id}`)\n\nA team class{parent}, defined in `{}`", file.path))
+}
+
+/// What an external reference names, and its page.
+fn ref_card(text: &str) -> Option<String> {
+    let info = crate::catalog::reference(text)?;
+    let shown = text.split_once(':').map_or(text, |(_, rest)| rest);
+    Some(match (&info.name, info.unknown_number) {
+        (Some(name), _) => format!("**{shown}** — {name}\n\n<{}>", info.link),
+        (None, true) => format!("**{shown}**, not in threatls' catalog\n\n<{}>", info.link),
+        (None, false) => format!("**{shown}**\n\n<{}>", info.link),
+    })
 }
 
 fn list(items: &[String]) -> String {

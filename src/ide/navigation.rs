@@ -58,6 +58,7 @@ pub fn prepare_rename(ws: &Workspace, path: &str, offset: u32) -> Result<(TextRa
         Some(Target::Class { .. }) => Err("threat classes cannot be renamed here".to_owned()),
         Some(Target::Key { .. }) => Err("this is a key of the format, not an id".to_owned()),
         Some(Target::Verb { .. }) => Err("this is an annotation verb, not an id".to_owned()),
+        Some(Target::ExtRef { .. }) => Err("this is an external reference, not an id".to_owned()),
         None => Err("there is no id here to rename".to_owned()),
     }
 }

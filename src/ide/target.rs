@@ -32,6 +32,11 @@ pub(crate) enum Target {
         verb: Verb,
         written: TextRange,
     },
+    /// An external reference: `cwe:CWE-79`, `owasp:A03:2021`.
+    ExtRef {
+        text: String,
+        written: TextRange,
+    },
 }
 
 impl Target {
@@ -41,7 +46,8 @@ impl Target {
             | Target::Name { written, .. }
             | Target::Class { written, .. }
             | Target::Key { written, .. }
-            | Target::Verb { written, .. } => *written,
+            | Target::Verb { written, .. }
+            | Target::ExtRef { written, .. } => *written,
         }
     }
 
@@ -72,6 +78,9 @@ pub(crate) fn at(ws: &Workspace, path: &str, offset: u32) -> Option<Target> {
         if let Some(c) = file.model.classes.iter().find(|c| hit(c.id.range)) {
             return Some(Target::Class { id: c.id.value.clone(), written: c.id.range });
         }
+        if let Some(r) = file.model.ext_refs.iter().find(|r| hit(r.range)) {
+            return Some(Target::ExtRef { text: r.value.clone(), written: r.range });
+        }
         return key_at(file, offset);
     }
     for a in file.annotations.iter().filter(|a| a.range.contains_inclusive(offset)) {
@@ -84,6 +93,9 @@ pub(crate) fn at(ws: &Workspace, path: &str, offset: u32) -> Option<Target> {
             }
             let name = r.name.as_deref()?;
             return resolve_name(ws, name, r.role).map(|id| Target::Name { id, written: r.range });
+        }
+        if let Some(r) = a.ext_refs.iter().find(|r| hit(r.range)) {
+            return Some(Target::ExtRef { text: r.value.clone(), written: r.range });
         }
         if hit(a.verb_range) {
             return Some(Target::Verb { verb: a.verb, written: a.verb_range });

@@ -20,6 +20,7 @@ impl ModelFile {
         splice_sorted(&mut self.classes, part.classes, old, delta, |c| c.range);
         splice_sorted(&mut self.references, part.references, old, delta, |r| r.target.range);
         splice_sorted(&mut self.class_refs, part.class_refs, old, delta, |r| r.target.range);
+        splice_sorted(&mut self.ext_refs, part.ext_refs, old, delta, |r| r.range);
     }
 }
 

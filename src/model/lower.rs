@@ -119,6 +119,7 @@ impl Lowerer<'_> {
         m.classes.sort_by_key(|c| c.range.start);
         m.references.sort_by_key(|r| r.target.range.start);
         m.class_refs.sort_by_key(|r| r.target.range.start);
+        m.ext_refs.sort_by_key(|r| r.range.start);
         self.model
     }
 
@@ -349,6 +350,7 @@ impl Lowerer<'_> {
                         for r in &list {
                             self.check_ext_ref(r);
                         }
+                        self.model.ext_refs.extend(list.iter().cloned());
                         list
                     }
                     _ => list,
@@ -502,6 +504,12 @@ impl Lowerer<'_> {
                 d = d.with_fix(format!("Use `{fix}`"), r.range, fix);
             }
             self.push(d);
+        } else if let Some(info) = crate::catalog::reference(&r.value).filter(|i| i.unknown_number) {
+            let msg = format!(
+                "`{}` is not in threatls' catalog, which lists the common weaknesses and attack patterns only; check the number at {}",
+                r.value, info.link
+            );
+            self.push(Diagnostic::new(Code::UnlistedRef, r.range, msg));
         }
     }
 

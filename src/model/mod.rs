@@ -41,6 +41,9 @@ pub struct ModelFile {
     /// Every reference to a threat class (`class:` of threats, `parent:` of classes), in source
     /// order.
     pub class_refs: Vec<ClassRef>,
+    /// Every external reference in a `refs:` list (`cwe:CWE-79`), well formed or not, in source
+    /// order.
+    pub ext_refs: Vec<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
