@@ -12,7 +12,7 @@ mod refs;
 
 use std::sync::OnceLock;
 
-pub use refs::{RefInfo, reference};
+pub use refs::{RefInfo, capec_link, cwe_link, reference};
 
 /// The data files, in the order their entries are listed.
 const FILES: &[(&str, &str)] = &[

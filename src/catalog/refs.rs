@@ -12,6 +12,16 @@ pub struct RefInfo {
     pub unknown_number: bool,
 }
 
+/// The page of a CWE entry.
+pub fn cwe_link(n: u32) -> String {
+    format!("https://cwe.mitre.org/data/definitions/{n}.html")
+}
+
+/// The page of a CAPEC entry.
+pub fn capec_link(n: u32) -> String {
+    format!("https://capec.mitre.org/data/definitions/{n}.html")
+}
+
 /// What a reference in a known form names; `None` for a reference not in a known form.
 pub fn reference(text: &str) -> Option<RefInfo> {
     let catalog = Catalog::builtin();
@@ -20,13 +30,13 @@ pub fn reference(text: &str) -> Option<RefInfo> {
         "cwe" => {
             let n: u32 = rest.strip_prefix("CWE-")?.parse().ok()?;
             let name = catalog.cwe(n).map(|e| e.name.clone());
-            let link = format!("https://cwe.mitre.org/data/definitions/{n}.html");
+            let link = cwe_link(n);
             Some(RefInfo { unknown_number: name.is_none(), name, link })
         }
         "capec" => {
             let n: u32 = rest.strip_prefix("CAPEC-")?.parse().ok()?;
             let name = catalog.capec(n).map(|e| e.name.clone());
-            let link = format!("https://capec.mitre.org/data/definitions/{n}.html");
+            let link = capec_link(n);
             Some(RefInfo { unknown_number: name.is_none(), name, link })
         }
         "owasp" => {

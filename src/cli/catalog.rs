@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use crate::catalog::{Catalog, Entry, Family};
+use crate::catalog::{Catalog, Entry, Family, capec_link, cwe_link};
 
 pub(super) fn render(json: bool) -> String {
     let catalog = Catalog::builtin();
@@ -54,11 +54,8 @@ fn to_json(catalog: &Catalog) -> Value {
         .iter()
         .map(|m| json!({ "id": m.id, "title": m.title, "classes": m.classes, "description": m.description, "asvs": m.asvs }))
         .collect();
-    let numbered = |entries: &[Entry], site: &str| -> Vec<Value> {
-        entries
-            .iter()
-            .map(|e| json!({ "id": e.id, "name": e.name, "link": format!("https://{site}/data/definitions/{}.html", e.id) }))
-            .collect()
+    let numbered = |entries: &[Entry], link: fn(u32) -> String| -> Vec<Value> {
+        entries.iter().map(|e| json!({ "id": e.id, "name": e.name, "link": e.id.parse().ok().map(link) })).collect()
     };
     let linked = |entries: &[Entry]| -> Vec<Value> {
         entries.iter().map(|e| json!({ "id": e.id, "name": e.name, "link": e.link })).collect()
@@ -67,8 +64,8 @@ fn to_json(catalog: &Catalog) -> Value {
         "classes": classes,
         "mitigations": mitigations,
         "references": {
-            "cwe": numbered(&catalog.cwe, "cwe.mitre.org"),
-            "capec": numbered(&catalog.capec, "capec.mitre.org"),
+            "cwe": numbered(&catalog.cwe, cwe_link),
+            "capec": numbered(&catalog.capec, capec_link),
             "owasp": linked(&catalog.owasp),
             "asvs": linked(&catalog.asvs),
         },

@@ -188,11 +188,8 @@ fn class_card(ws: &Workspace, id: &str) -> Option<String> {
         let _ = write!(out, " · threatens {}\n\n{}\n", class.property, class.description);
         let mut facts = Vec::new();
         if !class.cwe.is_empty() {
-            let cwes: Vec<String> = class
-                .cwe
-                .iter()
-                .map(|n| format!("[CWE-{n}](https://cwe.mitre.org/data/definitions/{n}.html)"))
-                .collect();
+            let cwes: Vec<String> =
+                class.cwe.iter().map(|n| format!("[CWE-{n}]({})", crate::catalog::cwe_link(*n))).collect();
             facts.push(format!("CWE: {}", cwes.join(", ")));
         }
         if let Some(chapter) = class.asvs.as_deref().and_then(|v| catalog.asvs.iter().find(|e| e.id == v)) {
