@@ -220,7 +220,7 @@ fn the_catalog_lists_what_completion_and_hover_draw_on() {
     let sqli = classes.iter().find(|c| c["id"] == "sql-nosql-injection").expect("sql-nosql-injection");
     assert_eq!(sqli["parent"], "tampering");
     assert_eq!(sqli["asvs"], "V5");
-    assert!(json["mitigations"].as_array().is_some_and(|m| m.iter().any(|m| m["id"] == "parameterised-queries")));
+    assert!(json["templates"].as_array().is_some_and(|m| m.iter().any(|m| m["id"] == "parameterised-queries")));
     assert_eq!(json["references"]["owasp"].as_array().map(Vec::len), Some(10));
     let text = threatls(&root(), &["catalog"]);
     assert!(stdout(&text).contains("    sql-nosql-injection"), "finer classes are listed under their parent");

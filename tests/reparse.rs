@@ -112,6 +112,16 @@ fn model(items: usize, newline: &str) -> String {
     for i in 0..items {
         out.push_str(&format!("- id: m{i}{newline}  title: Control {i}{newline}  mitigates: [t{i}]{newline}"));
     }
+    out.push_str(&format!("classes:{newline}"));
+    for i in 0..items {
+        out.push_str(&format!("  - {{ id: c{i}, parent: tampering, cwe: [79, {i}], asvs: V5 }}{newline}"));
+    }
+    out.push_str(&format!("templates:{newline}"));
+    for i in 0..items {
+        out.push_str(&format!(
+            "  - id: tp{i}{newline}    title: Template {i}{newline}    classes: [c{i}]{newline}    asvs: [V5.3.4]{newline}"
+        ));
+    }
     out
 }
 

@@ -37,7 +37,11 @@ fn the_schema_accepts_every_clean_model() {
     for entry in std::fs::read_dir(rules_dir()).unwrap() {
         files.extend(fixture_files(&entry.unwrap().path().join("pass.yaml")));
     }
-    for example in ["examples/shop/threatmodel.yaml", "examples/shop/payments/threatmodel.yaml"] {
+    for example in [
+        "examples/shop/threatmodel.yaml",
+        "examples/shop/payments/threatmodel.yaml",
+        "examples/shop/security/acme-catalog.yaml",
+    ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(example);
         files.push((example.to_owned(), std::fs::read_to_string(path).unwrap()));
     }

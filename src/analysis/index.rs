@@ -3,7 +3,8 @@
 use hashbrown::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::model::{ClassDef, Element, Kind};
+use crate::catalog::{Catalog, MitigationTemplate, ThreatClass, View};
+use crate::model::{ClassDef, Element, Kind, TemplateDef};
 
 use super::{FileKind, SourceFile};
 
@@ -22,6 +23,10 @@ pub struct Index {
     elements: HashMap<Arc<str>, Vec<(Arc<SourceFile>, usize)>>,
     /// Every definition of each team-defined class id.
     classes: HashMap<Arc<str>, Vec<(Arc<SourceFile>, usize)>>,
+    /// Every definition of each team-defined mitigation template id.
+    templates: HashMap<Arc<str>, Vec<(Arc<SourceFile>, usize)>>,
+    /// The team's classes and templates (first definitions), as catalog entries.
+    team: Catalog,
     sorted_ids: OnceLock<Vec<Arc<str>>>,
 }
 
@@ -30,8 +35,9 @@ impl Index {
     /// model's definition is the original and an included file's or the code's the duplicate.
     pub(super) fn build<'a>(files: impl Iterator<Item = &'a Arc<SourceFile>>) -> Index {
         // Only files that define something; most source files define nothing.
-        let mut files: Vec<&Arc<SourceFile>> =
-            files.filter(|f| !f.model.elements.is_empty() || !f.model.classes.is_empty()).collect();
+        let mut files: Vec<&Arc<SourceFile>> = files
+            .filter(|f| !f.model.elements.is_empty() || !f.model.classes.is_empty() || !f.model.templates.is_empty())
+            .collect();
         files.sort_by_cached_key(|f| (f.kind != FileKind::Model, f.path.matches('/').count(), f.path.as_str()));
         let mut index = Index::default();
         for file in files {
@@ -39,10 +45,26 @@ impl Index {
                 index.elements.entry(Arc::from(e.id.value.as_str())).or_default().push((Arc::clone(file), i));
             }
             for (i, c) in file.model.classes.iter().enumerate() {
-                index.classes.entry(Arc::from(c.id.value.as_str())).or_default().push((Arc::clone(file), i));
+                let defs = index.classes.entry(Arc::from(c.id.value.as_str())).or_default();
+                if defs.is_empty() && !View::builtin().is_builtin(&c.id.value) {
+                    index.team.classes.push(team_class(c));
+                }
+                defs.push((Arc::clone(file), i));
+            }
+            for (i, t) in file.model.templates.iter().enumerate() {
+                let defs = index.templates.entry(Arc::from(t.id.value.as_str())).or_default();
+                if defs.is_empty() && !View::builtin().templates().any(|b| b.id == t.id.value) {
+                    index.team.templates.push(team_template(t));
+                }
+                defs.push((Arc::clone(file), i));
             }
         }
         index
+    }
+
+    /// The catalog with the team's classes and templates.
+    pub fn catalog(&self) -> View<'_> {
+        View::new(&self.team)
     }
 
     /// Every definition of `id`; the first is the one references resolve to.
@@ -67,6 +89,15 @@ impl Index {
             .filter_map(|(file, i)| Some((file.as_ref(), file.model.classes.get(*i)?)))
     }
 
+    /// Every definition of the team-defined template `id`, with its file.
+    pub fn template_defs(&self, id: &str) -> impl Iterator<Item = (&SourceFile, &TemplateDef)> {
+        self.templates
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|(file, i)| Some((file.as_ref(), file.model.templates.get(*i)?)))
+    }
+
     /// The ids whose (first) definition has one of these kinds, sorted; all ids for `None`.
     pub fn ids<'a>(&'a self, kinds: Option<&'a [Kind]>) -> impl Iterator<Item = &'a str> {
         let sorted = self.sorted_ids.get_or_init(|| {
@@ -85,5 +116,32 @@ impl Index {
         let mut ids: Vec<&str> = self.classes.keys().map(AsRef::as_ref).collect();
         ids.sort_unstable();
         ids.into_iter()
+    }
+}
+
+fn team_class(c: &ClassDef) -> ThreatClass {
+    let mut class = ThreatClass {
+        id: c.id.value.clone(),
+        title: c.title.as_ref().map_or_else(|| c.id.value.clone(), |t| t.value.clone()),
+        family: crate::catalog::Family::Stride,
+        parent: c.parent.as_ref().map(|p| p.value.clone()),
+        property: String::new(),
+        description: c.description.clone().unwrap_or_default(),
+        link: c.cheatsheet.clone(),
+        cwe: c.cwe.clone(),
+        capec: c.capec.clone(),
+        asvs: c.asvs.clone(),
+    };
+    crate::catalog::inherit(&mut class);
+    class
+}
+
+fn team_template(t: &TemplateDef) -> MitigationTemplate {
+    MitigationTemplate {
+        id: t.id.value.clone(),
+        title: t.title.clone(),
+        classes: t.classes.clone(),
+        description: t.description.clone().unwrap_or_default(),
+        asvs: t.asvs.clone(),
     }
 }

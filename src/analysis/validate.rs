@@ -2,7 +2,7 @@
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::Kind;
+use crate::model::{Kind, Spanned};
 use crate::suggest::did_you_mean;
 
 use super::paths::{join, parent};
@@ -38,26 +38,44 @@ fn duplicate_ids(file: &SourceFile, index: &Index, sink: &mut impl FnMut(&str, D
             ),
         );
     }
+    let builtin = Catalog::builtin();
     for class in &file.model.classes {
-        let id = &class.id.value;
-        if Catalog::builtin().class(id).is_some() {
-            let msg = format!("`{id}` is a built-in threat class; a team class needs an id of its own");
-            sink(&file.path, Diagnostic::new(Code::DuplicateId, class.id.range, msg));
-            continue;
-        }
-        let Some((first_file, first)) = index.class_defs(id).next() else { continue };
-        if !std::ptr::eq(first, class) {
-            let msg = format!("duplicate class id `{id}`: it is already defined; rename one");
-            sink(
-                &file.path,
-                Diagnostic::new(Code::DuplicateId, class.id.range, msg).with_related(
-                    &first_file.path,
-                    first.id.range,
-                    format!("`{id}` first defined here"),
-                ),
-            );
-        }
+        let first = index.class_defs(&class.id.value).next().map(|(f, c)| (f, &c.id));
+        let is_builtin = builtin.class(&class.id.value).is_some();
+        team_duplicate(file, ("threat class", "class"), &class.id, is_builtin, first, sink);
     }
+    for template in &file.model.templates {
+        let first = index.template_defs(&template.id.value).next().map(|(f, t)| (f, &t.id));
+        let is_builtin = builtin.templates.iter().any(|t| t.id == template.id.value);
+        team_duplicate(file, ("mitigation template", "template"), &template.id, is_builtin, first, sink);
+    }
+}
+
+/// A team's catalog entry whose id is built in, or that an earlier entry already has.
+/// `what` names the entry long and short (`threat class`, `class`).
+fn team_duplicate(
+    file: &SourceFile,
+    what: (&str, &str),
+    id: &Spanned<String>,
+    is_builtin: bool,
+    first: Option<(&SourceFile, &Spanned<String>)>,
+    sink: &mut impl FnMut(&str, Diagnostic),
+) {
+    let (long, short) = what;
+    let name = &id.value;
+    if is_builtin {
+        let msg = format!("`{name}` is a built-in {long}; a team {short} needs an id of its own");
+        sink(&file.path, Diagnostic::new(Code::DuplicateId, id.range, msg));
+        return;
+    }
+    let Some((first_file, first)) = first.filter(|(_, first)| !std::ptr::eq(*first, id)) else { return };
+    let msg = format!("duplicate {short} id `{name}`: it is already defined; rename one");
+    let d = Diagnostic::new(Code::DuplicateId, id.range, msg).with_related(
+        &first_file.path,
+        first.range,
+        format!("`{name}` first defined here"),
+    );
+    sink(&file.path, d);
 }
 
 fn references(file: &SourceFile, index: &Index, sink: &mut impl FnMut(&str, Diagnostic)) {

@@ -11,7 +11,7 @@ pub(super) fn read(text: &str, catalog: &mut Catalog) {
     let items =
         |key: &str| root.get(key).and_then(|e| e.value.as_sequence()).map(|s| s.items.as_slice()).unwrap_or_default();
     catalog.classes.extend(items("classes").iter().filter_map(class));
-    catalog.mitigations.extend(items("mitigations").iter().filter_map(mitigation));
+    catalog.templates.extend(items("templates").iter().filter_map(template));
     catalog.cwe.extend(items("cwe").iter().filter_map(entry));
     catalog.capec.extend(items("capec").iter().filter_map(entry));
     catalog.owasp.extend(items("owasp").iter().filter_map(entry));
@@ -71,7 +71,7 @@ fn class(node: &Node) -> Option<ThreatClass> {
         family,
         property,
         description: text(map, "description")?,
-        link: text(map, "link").or_else(|| text(map, "cheatsheet"))?,
+        link: Some(text(map, "link").or_else(|| text(map, "cheatsheet"))?),
         cwe: numbers(map, "cwe"),
         capec: numbers(map, "capec"),
         asvs: text(map, "asvs"),
@@ -79,7 +79,7 @@ fn class(node: &Node) -> Option<ThreatClass> {
     })
 }
 
-fn mitigation(node: &Node) -> Option<MitigationTemplate> {
+fn template(node: &Node) -> Option<MitigationTemplate> {
     let map = node.as_mapping()?;
     let classes = list(map, "classes");
     if classes.is_empty() {

@@ -9,10 +9,12 @@
 
 mod load;
 mod refs;
+mod view;
 
 use std::sync::OnceLock;
 
 pub use refs::{RefInfo, capec_link, cwe_link, reference};
+pub use view::{View, inherit};
 
 /// The data files, in the order their entries are listed.
 const FILES: &[(&str, &str)] = &[
@@ -40,8 +42,9 @@ pub struct ThreatClass {
     /// The security or privacy property the class threatens (a finer class: its parent's).
     pub property: String,
     pub description: String,
-    /// Where to read more: the taxonomy's page, or the OWASP cheat sheet of a finer class.
-    pub link: String,
+    /// Where to read more: the taxonomy's page, or the OWASP cheat sheet of a finer class
+    /// (a team class may have none).
+    pub link: Option<String>,
     /// The usual CWE and CAPEC numbers.
     pub cwe: Vec<u32>,
     pub capec: Vec<u32>,
@@ -70,10 +73,11 @@ pub struct Entry {
     pub link: Option<String>,
 }
 
+/// The built-in catalog, or a workspace's own classes and templates (see [`View`]).
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub classes: Vec<ThreatClass>,
-    pub mitigations: Vec<MitigationTemplate>,
+    pub templates: Vec<MitigationTemplate>,
     pub cwe: Vec<Entry>,
     pub capec: Vec<Entry>,
     pub owasp: Vec<Entry>,
@@ -81,6 +85,15 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    const EMPTY: Catalog = Catalog {
+        classes: Vec::new(),
+        templates: Vec::new(),
+        cwe: Vec::new(),
+        capec: Vec::new(),
+        owasp: Vec::new(),
+        asvs: Vec::new(),
+    };
+
     /// The catalog built into this binary.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
@@ -96,16 +109,6 @@ impl Catalog {
 
     pub fn class(&self, id: &str) -> Option<&ThreatClass> {
         self.classes.iter().find(|c| c.id == id)
-    }
-
-    /// The templates for a class, then those of its parent.
-    pub fn mitigations_for<'a>(&'a self, class: &'a str) -> impl Iterator<Item = &'a MitigationTemplate> + 'a {
-        let parent = self.class(class).and_then(|c| c.parent.as_deref());
-        let direct = self.mitigations.iter().filter(move |m| m.classes.iter().any(|c| c == class));
-        let inherited = self.mitigations.iter().filter(move |m| {
-            parent.is_some_and(|p| m.classes.iter().any(|c| c == p) && !m.classes.iter().any(|c| c == class))
-        });
-        direct.chain(inherited)
     }
 
     pub fn cwe(&self, number: u32) -> Option<&Entry> {

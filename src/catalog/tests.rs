@@ -27,7 +27,7 @@ fn every_entry_of_every_file_loads() {
         }
     }
     let c = Catalog::builtin();
-    let loaded = c.classes.len() + c.mitigations.len() + c.cwe.len() + c.capec.len() + c.owasp.len() + c.asvs.len();
+    let loaded = c.classes.len() + c.templates.len() + c.cwe.len() + c.capec.len() + c.owasp.len() + c.asvs.len();
     assert_eq!(loaded, written, "an entry lacks a required field, or a section is misnamed");
 }
 
@@ -35,12 +35,12 @@ fn every_entry_of_every_file_loads() {
 fn ids_are_unique_and_valid() {
     let c = Catalog::builtin();
     unique("class", c.classes.iter().map(|x| x.id.as_str()));
-    unique("mitigation", c.mitigations.iter().map(|x| x.id.as_str()));
+    unique("mitigation", c.templates.iter().map(|x| x.id.as_str()));
     unique("CWE", c.cwe.iter().map(|x| x.id.as_str()));
     unique("CAPEC", c.capec.iter().map(|x| x.id.as_str()));
     unique("OWASP", c.owasp.iter().map(|x| x.id.as_str()));
     unique("ASVS", c.asvs.iter().map(|x| x.id.as_str()));
-    for id in c.classes.iter().map(|x| &x.id).chain(c.mitigations.iter().map(|x| &x.id)) {
+    for id in c.classes.iter().map(|x| &x.id).chain(c.templates.iter().map(|x| &x.id)) {
         assert!(crate::model::is_valid_id(id), "`{id}` is not a valid id");
     }
     for e in c.cwe.iter().chain(&c.capec) {
@@ -98,9 +98,13 @@ fn every_reference_resolves() {
         if let Some(chapter) = &class.asvs {
             assert!(c.asvs.iter().any(|e| &e.id == chapter), "`{}`: unknown ASVS chapter `{chapter}`", class.id);
         }
-        assert!(class.link.starts_with("https://"), "`{}`: the link is not https", class.id);
+        assert!(
+            class.link.as_deref().is_some_and(|l| l.starts_with("https://")),
+            "`{}`: the link is not https",
+            class.id
+        );
     }
-    for m in &c.mitigations {
+    for m in &c.templates {
         for class in &m.classes {
             assert!(c.class(class).is_some(), "mitigation `{}`: unknown class `{class}`", m.id);
         }
@@ -118,7 +122,7 @@ fn every_reference_resolves() {
 fn every_class_has_mitigations() {
     let c = Catalog::builtin();
     for class in &c.classes {
-        let direct = c.mitigations.iter().filter(|m| m.classes.contains(&class.id)).count();
+        let direct = c.templates.iter().filter(|m| m.classes.contains(&class.id)).count();
         let needed = if class.parent.is_some() { 2 } else { 1 };
         assert!(direct >= needed, "`{}` has {direct} mitigations; it needs {needed}", class.id);
     }

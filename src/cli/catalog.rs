@@ -27,7 +27,7 @@ pub(super) fn render(json: bool) -> String {
         out,
         "\n{} classes, {} mitigation templates, {} CWE, {} CAPEC, {} OWASP Top 10 and {} ASVS entries; `--format json` lists them all",
         catalog.classes.len(),
-        catalog.mitigations.len(),
+        catalog.templates.len(),
         catalog.cwe.len(),
         catalog.capec.len(),
         catalog.owasp.len(),
@@ -49,8 +49,8 @@ fn to_json(catalog: &Catalog) -> Value {
             })
         })
         .collect();
-    let mitigations: Vec<Value> = catalog
-        .mitigations
+    let templates: Vec<Value> = catalog
+        .templates
         .iter()
         .map(|m| json!({ "id": m.id, "title": m.title, "classes": m.classes, "description": m.description, "asvs": m.asvs }))
         .collect();
@@ -62,7 +62,7 @@ fn to_json(catalog: &Catalog) -> Value {
     };
     json!({
         "classes": classes,
-        "mitigations": mitigations,
+        "templates": templates,
         "references": {
             "cwe": numbered(&catalog.cwe, cwe_link),
             "capec": numbered(&catalog.capec, capec_link),

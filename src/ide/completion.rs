@@ -3,9 +3,9 @@
 
 use crate::analysis::{FileKind, SourceFile, Workspace, is_model_file_name, parent_dir};
 use crate::annotations::{Role, Verb, comment_body_start, spelling_of, usage, verb_keywords};
-use crate::catalog::{Catalog, Family};
+use crate::catalog::{Catalog, Entry, Family};
 use crate::limits::MAX_COMPLETIONS;
-use crate::model::schema::{self, Field, Kinds, Shape, Ty};
+use crate::model::schema::{self, Field, Kinds, Shape, Taxonomy, Ty};
 use crate::model::{Kind, Mitigation};
 use crate::syntax::TextRange;
 
@@ -177,7 +177,9 @@ fn key_item(field: &'static Field, column: usize, in_flow: bool, replace: TextRa
         _ if in_flow => format!("{}: $0", field.key),
         Ty::List(_) => format!("{}:\n{nested}- $0", field.key),
         Ty::Object(_) => format!("{}:\n{nested}$0", field.key),
-        Ty::Refs(_) | Ty::ExtRefs | Ty::Paths => format!("{}: [$0]", field.key),
+        Ty::Refs(_) | Ty::ExtRefs | Ty::Paths | Ty::Classes | Ty::Cited { list: true, .. } => {
+            format!("{}: [$0]", field.key)
+        }
         Ty::Enum(values) => format!("{}: ${{1|{}|}}", field.key, values.join(",")),
         _ => format!("{}: $0", field.key),
     };
@@ -198,6 +200,15 @@ fn ty_name(field: &Field) -> String {
         Ty::Cadence => "cadence".into(),
         Ty::Enum(_) => "one of a set".into(),
         Ty::Class => "threat class".into(),
+        Ty::Classes => "list of threat classes".into(),
+        Ty::Cited { taxonomy, list } => {
+            let name = match taxonomy {
+                Taxonomy::Cwe => "CWE",
+                Taxonomy::Capec => "CAPEC",
+                Taxonomy::Asvs => "ASVS",
+            };
+            if list { format!("list of {name} ids") } else { format!("{name} id") }
+        }
         Ty::Ref(kinds) => format!("{kinds}"),
         Ty::Refs(kinds) => format!("list: {kinds}"),
         Ty::ExtRefs => "list of references".into(),
@@ -287,7 +298,21 @@ fn values(
                 })
                 .collect()
         }
-        Ty::Class => classes(ws, replace),
+        Ty::Class => classes(ws, replace, &|id| id.to_owned()),
+        Ty::Classes => classes(ws, replace, &wrap),
+        Ty::Cited { taxonomy, list } => {
+            let (prefix, _) = taxonomy_entries(taxonomy);
+            let wrap = |id: &str| if list { wrap(id) } else { id.to_owned() };
+            taxonomy_entries(taxonomy)
+                .1
+                .iter()
+                .map(|e| {
+                    let item = CompletionItem::new(e.id.clone(), CompletionKind::Reference, replace)
+                        .detail(format!("{prefix} · {}", e.name));
+                    CompletionItem { insert: wrap(&e.id), ..item }
+                })
+                .collect()
+        }
         Ty::Ref(kinds) => ids(ws, kinds, replace, typed, &|id| id.to_owned()),
         Ty::Refs(kinds) => ids(ws, kinds, replace, typed, &wrap),
         Ty::ExtRefs => match typed.split_once(':') {
@@ -332,44 +357,36 @@ fn relative_path(from: &str, to: &str) -> String {
 }
 
 /// Threat classes: the built-in ones grouped by family, then the team's.
-fn classes(ws: &Workspace, replace: TextRange) -> Vec<CompletionItem> {
+fn classes(ws: &Workspace, replace: TextRange, insert: &dyn Fn(&str) -> String) -> Vec<CompletionItem> {
     // Grouped as the taxonomies are: each STRIDE class followed by its finer classes, then
     // LINDDUN, then the team's.
-    let mut items: Vec<CompletionItem> = Catalog::builtin()
-        .classes
-        .iter()
+    let catalog = ws.analysis().index.catalog();
+    catalog
+        .classes()
         .map(|c| {
             let family = match c.family {
                 Family::Stride => "STRIDE",
                 Family::Linddun => "LINDDUN",
             };
             let (detail, sort) = match (&c.parent, c.family) {
+                (Some(parent), _) if !catalog.is_builtin(&c.id) => {
+                    (format!("team class · under {parent} · {}", c.title), format!("2-{}", c.id))
+                }
                 (Some(parent), _) => (format!("under {parent} · {}", c.title), format!("0-{parent}-1-{}", c.id)),
                 (None, Family::Stride) => (format!("{family} · {}", c.property), format!("0-{}-0", c.id)),
                 (None, Family::Linddun) => (format!("{family} · {}", c.property), format!("1-{}", c.id)),
             };
-            let mut item = CompletionItem::new(&c.id, CompletionKind::Class, replace)
-                .detail(detail)
-                .docs(format!("**{}**\n\n{}", c.title, c.description));
+            let docs = if c.description.is_empty() {
+                format!("**{}**", c.title)
+            } else {
+                format!("**{}**\n\n{}", c.title, c.description)
+            };
+            let mut item = CompletionItem::new(&c.id, CompletionKind::Class, replace).detail(detail).docs(docs);
+            item.insert = insert(&c.id);
             item.sort = sort;
             item
         })
-        .collect();
-    let index = &ws.analysis().index;
-    let mut team: Vec<&str> = index.class_ids().collect();
-    team.sort_unstable();
-    for id in team {
-        let Some((_, class)) = index.class_defs(id).next() else { continue };
-        let parent = class.parent.as_ref().map_or(String::new(), |p| format!(" · under {}", p.value));
-        let title = class.title.as_ref().map_or(id.to_owned(), |t| t.value.clone());
-        items.push(
-            CompletionItem::new(id, CompletionKind::Class, replace)
-                .detail(format!("team class{parent}"))
-                .docs(title)
-                .rank(2),
-        );
-    }
-    items
+        .collect()
 }
 
 /// The ids of elements of some kinds, with their names.
@@ -522,7 +539,7 @@ fn code_ids(ws: &Workspace, role: Role, replace: TextRange, typed: &str, prefix:
 /// The ids a reference prefix takes, with their names: `cwe:CWE-79`, `owasp:A03:2021` ...
 fn reference_ids(prefix: &str) -> Vec<(String, String)> {
     let catalog = Catalog::builtin();
-    let (entries, form): (&[crate::catalog::Entry], fn(&str) -> String) = match prefix {
+    let (entries, form): (&[Entry], fn(&str) -> String) = match prefix {
         "cwe" => (&catalog.cwe, |id| format!("cwe:CWE-{id}")),
         "capec" => (&catalog.capec, |id| format!("capec:CAPEC-{id}")),
         "owasp" => (&catalog.owasp, |id| format!("owasp:{id}")),
@@ -530,6 +547,16 @@ fn reference_ids(prefix: &str) -> Vec<(String, String)> {
         _ => return Vec::new(),
     };
     entries.iter().map(|e| (form(&e.id), e.name.clone())).collect()
+}
+
+/// The catalog's entries of a taxonomy that catalog files cite by bare id, and its name.
+fn taxonomy_entries(taxonomy: Taxonomy) -> (&'static str, &'static [Entry]) {
+    let catalog = Catalog::builtin();
+    match taxonomy {
+        Taxonomy::Cwe => ("CWE", &catalog.cwe),
+        Taxonomy::Capec => ("CAPEC", &catalog.capec),
+        Taxonomy::Asvs => ("ASVS", &catalog.asvs),
+    }
 }
 
 /// The catalog's mitigation templates for the threats of this file that nothing mitigates yet,
@@ -541,8 +568,8 @@ fn templates(
     with_dash: bool,
     replace: TextRange,
 ) -> Vec<CompletionItem> {
-    let catalog = Catalog::builtin();
     let analysis = ws.analysis();
+    let catalog = analysis.index.catalog();
     let mut items = Vec::new();
     for element in &file.model.elements {
         let crate::model::Detail::Threat(threat) = &element.detail else { continue };
@@ -551,7 +578,7 @@ fn templates(
             continue;
         }
         let Some(class) = &threat.class else { continue };
-        for (rank, template) in catalog.mitigations_for(&class.value).enumerate() {
+        for (rank, template) in catalog.templates_for(&class.value).enumerate() {
             // A template already used for another threat gets the threat's id on its own.
             let id = if analysis.index.def(&template.id).is_some() {
                 format!("{}-{threat_id}", template.id)
@@ -562,12 +589,15 @@ fn templates(
             let description = template.description.replace('\n', " ");
             let mut text = String::from(if with_dash { "- " } else { "" });
             text.push_str(&format!("id: ${{1:{id}}}"));
-            for line in [
+            let mut lines = vec![
                 format!("title: {}", yaml_plain(&template.title)),
                 format!("mitigates: [{threat_id}]"),
                 "status: ${2|planned,in-progress,implemented,verified|}".to_owned(),
-                format!("description: {}", yaml_plain(&description)),
-            ] {
+            ];
+            if !description.is_empty() {
+                lines.push(format!("description: {}", yaml_plain(&description)));
+            }
+            for line in lines {
                 text.push('\n');
                 text.push_str(&indent);
                 text.push_str(&line);
@@ -692,6 +722,6 @@ mod tests {
                 assert!(diagnostics.is_empty(), "{}: {diagnostics:?}\n{shown}", item.label);
             }
         }
-        assert_eq!(tested.len(), catalog.mitigations.len(), "some templates are never offered");
+        assert_eq!(tested.len(), catalog.templates.len(), "some templates are never offered");
     }
 }

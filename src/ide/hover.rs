@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::analysis::{FileKind, ThreatState, Workspace};
-use crate::catalog::{Catalog, Family};
+use crate::catalog::Family;
 use crate::model::{Detail, Element, Kind};
 use crate::syntax::TextRange;
 
@@ -175,42 +175,53 @@ fn all_elements(ws: &Workspace) -> impl Iterator<Item = &Element> {
 }
 
 fn class_card(ws: &Workspace, id: &str) -> Option<String> {
-    let catalog = Catalog::builtin();
-    if let Some(class) = catalog.class(id) {
-        let family = match class.family {
-            Family::Stride => "STRIDE",
-            Family::Linddun => "LINDDUN",
-        };
-        let mut out = format!("**{}** (`{}`)\n\n*{family}*", class.title, class.id);
-        if let Some(parent) = &class.parent {
-            let _ = write!(out, " · under `{parent}`");
-        }
-        let _ = write!(out, " · threatens {}\n\n{}\n", class.property, class.description);
-        let mut facts = Vec::new();
-        if !class.cwe.is_empty() {
-            let cwes: Vec<String> =
-                class.cwe.iter().map(|n| format!("[CWE-{n}]({})", crate::catalog::cwe_link(*n))).collect();
-            facts.push(format!("CWE: {}", cwes.join(", ")));
-        }
-        if let Some(chapter) = class.asvs.as_deref().and_then(|v| catalog.asvs.iter().find(|e| e.id == v)) {
-            let link = chapter.link.as_deref().unwrap_or_default();
-            facts.push(format!("ASVS: [{} {}]({link})", chapter.id, chapter.name));
-        }
-        let read = if class.parent.is_some() { "OWASP cheat sheet" } else { "More" };
-        facts.push(format!("{read}: <{}>", class.link));
-        for fact in facts {
-            let _ = write!(out, "\n- {fact}");
-        }
-        let templates: Vec<String> = catalog.mitigations_for(id).map(|m| format!("`{}`", m.id)).collect();
-        if !templates.is_empty() {
-            let _ = write!(out, "\n\nUsual mitigations: {}", templates.join(", "));
-        }
-        return Some(out);
+    let index = &ws.analysis().index;
+    let catalog = index.catalog();
+    let class = catalog.class(id)?;
+    let family = match class.family {
+        Family::Stride => "STRIDE",
+        Family::Linddun => "LINDDUN",
+    };
+    let mut out = format!("**{}** (`{}`)\n\n*{family}*", class.title, class.id);
+    if let Some(parent) = &class.parent {
+        let _ = write!(out, " · under `{parent}`");
     }
-    let (file, class) = ws.analysis().index.class_defs(id).next()?;
-    let title = class.title.as_ref().map_or(id.to_owned(), |t| t.value.clone());
-    let parent = class.parent.as_ref().map_or(String::new(), |p| format!(", under `{}`", p.value));
-    Some(format!("**{title}** (`{id}`)\n\nA team class{parent}, defined in `{}`", file.path))
+    if !class.property.is_empty() {
+        let _ = write!(out, " · threatens {}", class.property);
+    }
+    if !class.description.is_empty() {
+        let _ = write!(out, "\n\n{}", class.description);
+    }
+    out.push('\n');
+    let mut facts = Vec::new();
+    if !class.cwe.is_empty() {
+        let cwes: Vec<String> =
+            class.cwe.iter().map(|n| format!("[CWE-{n}]({})", crate::catalog::cwe_link(*n))).collect();
+        facts.push(format!("CWE: {}", cwes.join(", ")));
+    }
+    if let Some(chapter) = class.asvs.as_deref() {
+        let info = crate::catalog::reference(&format!("asvs:{chapter}"));
+        match info.as_ref().and_then(|i| Some((i.name.as_deref()?, &i.link))) {
+            Some((name, link)) => facts.push(format!("ASVS: [{chapter} {name}]({link})")),
+            None => facts.push(format!("ASVS: {chapter}")),
+        }
+    }
+    if let Some(link) = &class.link {
+        let read = if class.parent.is_some() { "OWASP cheat sheet" } else { "More" };
+        let read = if catalog.is_builtin(id) { read } else { "Read more" };
+        facts.push(format!("{read}: <{link}>"));
+    }
+    if let Some((file, _)) = index.class_defs(id).next().filter(|_| !catalog.is_builtin(id)) {
+        facts.push(format!("A team class, defined in `{}`", file.path));
+    }
+    for fact in facts {
+        let _ = write!(out, "\n- {fact}");
+    }
+    let templates: Vec<String> = catalog.templates_for(id).map(|m| format!("`{}`", m.id)).collect();
+    if !templates.is_empty() {
+        let _ = write!(out, "\n\nUsual mitigations: {}", templates.join(", "));
+    }
+    Some(out)
 }
 
 /// What an external reference names, and its page.

@@ -2,7 +2,7 @@
 //! the workspace's ids.
 
 use crate::analysis::{FileKind, Workspace};
-use crate::model::{Element, Kind, schema};
+use crate::model::{Element, Kind, Spanned, schema};
 use crate::syntax::TextRange;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,6 +10,7 @@ pub enum SymbolKind {
     Section,
     Element(Kind),
     Class,
+    Template,
     Annotation,
 }
 
@@ -67,15 +68,28 @@ pub fn document_symbols(ws: &Workspace, path: &str) -> Vec<Symbol> {
             .filter(|e| in_section(e.range) && section_of(e.kind) == key)
             .map(element_symbol)
             .collect();
-        if key == "classes" {
-            children.extend(file.model.classes.iter().filter(|c| in_section(c.range)).map(|c| Symbol {
-                name: c.id.value.clone(),
-                detail: c.title.as_ref().map(|t| t.value.clone()),
-                kind: SymbolKind::Class,
-                range: c.range,
-                selection: c.id.range,
-                children: Vec::new(),
-            }));
+        let entry_symbol = |id: &Spanned<String>, title: Option<&str>, kind, range| Symbol {
+            name: id.value.clone(),
+            detail: title.map(str::to_owned),
+            kind,
+            range,
+            selection: id.range,
+            children: Vec::new(),
+        };
+        match key {
+            "classes" => {
+                children.extend(file.model.classes.iter().filter(|c| in_section(c.range)).map(|c| {
+                    entry_symbol(&c.id, c.title.as_ref().map(|t| t.value.as_str()), SymbolKind::Class, c.range)
+                }))
+            }
+            "templates" => children.extend(
+                file.model
+                    .templates
+                    .iter()
+                    .filter(|t| in_section(t.range))
+                    .map(|t| entry_symbol(&t.id, Some(&t.title), SymbolKind::Template, t.range)),
+            ),
+            _ => {}
         }
         out.push(Symbol {
             name: key.to_owned(),

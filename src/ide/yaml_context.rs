@@ -67,7 +67,12 @@ impl YamlPosition {
                     let field = shape.field(key)?;
                     match field.ty {
                         Ty::Object(inner) => shape = inner,
-                        Ty::List(_) | Ty::Refs(_) | Ty::ExtRefs | Ty::Paths => list_of = Some(field),
+                        Ty::List(_)
+                        | Ty::Refs(_)
+                        | Ty::ExtRefs
+                        | Ty::Paths
+                        | Ty::Classes
+                        | Ty::Cited { list: true, .. } => list_of = Some(field),
                         _ => return None,
                     }
                 }

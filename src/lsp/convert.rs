@@ -137,6 +137,7 @@ pub(super) fn symbol_kind(kind: ide::SymbolKind) -> lsp::SymbolKind {
     match kind {
         ide::SymbolKind::Section => lsp::SymbolKind::NAMESPACE,
         ide::SymbolKind::Class => lsp::SymbolKind::TYPE_PARAMETER,
+        ide::SymbolKind::Template => lsp::SymbolKind::INTERFACE,
         ide::SymbolKind::Annotation => lsp::SymbolKind::KEY,
         ide::SymbolKind::Element(Kind::Threat) => lsp::SymbolKind::EVENT,
         ide::SymbolKind::Element(Kind::Mitigation) => lsp::SymbolKind::FUNCTION,

@@ -4,7 +4,8 @@
 use crate::syntax::{Shift, TextRange};
 
 use super::{
-    Acceptance, ClassDef, ClassRef, Detail, Element, Mitigation, ModelFile, Reference, Review, Spanned, Threat,
+    Acceptance, ClassDef, ClassRef, Detail, Element, Mitigation, ModelFile, Reference, Review, Spanned, TemplateDef,
+    Threat,
 };
 
 impl ModelFile {
@@ -18,6 +19,7 @@ impl ModelFile {
         self.includes.shift_from(old.end, delta);
         splice_sorted(&mut self.elements, part.elements, old, delta, |e| e.range);
         splice_sorted(&mut self.classes, part.classes, old, delta, |c| c.range);
+        splice_sorted(&mut self.templates, part.templates, old, delta, |t| t.range);
         splice_sorted(&mut self.references, part.references, old, delta, |r| r.target.range);
         splice_sorted(&mut self.class_refs, part.class_refs, old, delta, |r| r.target.range);
         splice_sorted(&mut self.ext_refs, part.ext_refs, old, delta, |r| r.range);
@@ -102,6 +104,13 @@ impl Shift for ClassDef {
         self.id.shift_from(at, delta);
         self.title.shift_from(at, delta);
         self.parent.shift_from(at, delta);
+        self.range.shift_from(at, delta);
+    }
+}
+
+impl Shift for TemplateDef {
+    fn shift_from(&mut self, at: u32, delta: i64) {
+        self.id.shift_from(at, delta);
         self.range.shift_from(at, delta);
     }
 }

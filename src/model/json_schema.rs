@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::schema::{self, Field, Shape, Ty};
+use super::schema::{self, Field, Shape, Taxonomy, Ty};
 use crate::catalog::Catalog;
 
 const ID_PATTERN: &str = "^[A-Za-z0-9_-]+$";
@@ -13,6 +13,7 @@ pub fn json_schema() -> Value {
     let shapes = [
         &schema::REVIEW,
         &schema::CLASS,
+        &schema::TEMPLATE,
         &schema::ASSET,
         &schema::BOUNDARY,
         &schema::DATA,
@@ -56,9 +57,15 @@ fn property(field: &Field) -> Value {
         Ty::Date => json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }),
         Ty::Cadence => json!({ "anyOf": [{ "enum": schema::CADENCES }, { "type": "string", "pattern": "^[0-9]+d$" }] }),
         Ty::Enum(values) => json!({ "enum": values }),
-        Ty::Class => {
-            let builtin: Vec<&str> = Catalog::builtin().classes.iter().map(|c| c.id.as_str()).collect();
-            json!({ "anyOf": [{ "enum": builtin }, { "$ref": "#/definitions/id" }] })
+        Ty::Class => class(),
+        Ty::Classes => list(class()),
+        Ty::Cited { taxonomy, list: many } => {
+            let one = match taxonomy {
+                Taxonomy::Cwe => json!({ "type": ["integer", "string"], "pattern": "^(CWE-)?[0-9]+$" }),
+                Taxonomy::Capec => json!({ "type": ["integer", "string"], "pattern": "^(CAPEC-)?[0-9]+$" }),
+                Taxonomy::Asvs => json!({ "type": "string", "pattern": r"^V[0-9]+(\.[0-9]+){0,2}$" }),
+            };
+            if many { list(one) } else { one }
         }
         Ty::Refs(_) => list(json!({ "$ref": "#/definitions/id" })),
         Ty::ExtRefs => list(json!({ "type": "string", "pattern": REF_PATTERN })),
@@ -70,4 +77,9 @@ fn property(field: &Field) -> Value {
         map.insert("description".into(), json!(field.doc));
     }
     value
+}
+
+fn class() -> Value {
+    let builtin: Vec<&str> = Catalog::builtin().classes.iter().map(|c| c.id.as_str()).collect();
+    json!({ "anyOf": [{ "enum": builtin }, { "$ref": "#/definitions/id" }] })
 }

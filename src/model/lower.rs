@@ -5,10 +5,10 @@
 //! that passed, already converted, and records every id and class reference it saw, so the
 //! typed constructors below are plain field picks and no check is written twice.
 
-use super::schema::{self, Field, Kind, Shape, Ty};
+use super::schema::{self, Field, Kind, Shape, Taxonomy, Ty};
 use super::{
     Acceptance, Cadence, ClassDef, ClassRef, Detail, Element, Mitigation, ModelFile, Reference, Review, Severity,
-    Spanned, Status, Threat,
+    Spanned, Status, TemplateDef, Threat,
 };
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
@@ -26,13 +26,15 @@ pub fn lower(text: &str, root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Mode
 /// list whose items are not lowered one by one (`includes`, or a key the format does not know).
 pub fn lower_items(text: &str, section: &str, items: &[Node], diagnostics: &mut Vec<Diagnostic>) -> Option<ModelFile> {
     let mut lowerer = Lowerer { text, diagnostics, model: ModelFile::default() };
-    if section == "classes" {
-        items.iter().for_each(|item| lowerer.class(item));
-        return Some(lowerer.finish());
+    match section {
+        "classes" => items.iter().for_each(|item| lowerer.class(item)),
+        "templates" => items.iter().for_each(|item| lowerer.template(item)),
+        _ => {
+            let kind = Kind::ALL.into_iter().find(|k| schema::section(*k).0 == section)?;
+            let shape = schema::section(kind).1;
+            items.iter().for_each(|item| lowerer.element(item, kind, shape, section));
+        }
     }
-    let kind = Kind::ALL.into_iter().find(|k| schema::section(*k).0 == section)?;
-    let shape = schema::section(kind).1;
-    items.iter().for_each(|item| lowerer.element(item, kind, shape, section));
     Some(lowerer.finish())
 }
 
@@ -117,6 +119,7 @@ impl Lowerer<'_> {
         let m = &mut self.model;
         m.elements.sort_by_key(|e| e.range.start);
         m.classes.sort_by_key(|c| c.range.start);
+        m.templates.sort_by_key(|t| t.range.start);
         m.references.sort_by_key(|r| r.target.range.start);
         m.class_refs.sort_by_key(|r| r.target.range.start);
         m.ext_refs.sort_by_key(|r| r.range.start);
@@ -141,6 +144,9 @@ impl Lowerer<'_> {
         for item in f.items("classes") {
             self.class(item);
         }
+        for item in f.items("templates") {
+            self.template(item);
+        }
         for kind in Kind::ALL {
             let (section, shape) = schema::section(kind);
             for item in f.items(section) {
@@ -152,7 +158,36 @@ impl Lowerer<'_> {
     fn class(&mut self, node: &Node) {
         let Some(f) = self.object(node, &schema::CLASS, Some("each entry of `classes`")) else { return };
         let Some(id) = f.text("id") else { return };
-        self.model.classes.push(ClassDef { id, title: f.text("title"), parent: f.text("parent"), range: f.range });
+        let numbers = |key: &str, taxonomy: Taxonomy| -> Vec<u32> {
+            f.list(key).unwrap_or_default().iter().filter_map(|n| taxonomy.number(&n.value)).collect()
+        };
+        let class = ClassDef {
+            id,
+            title: f.text("title"),
+            parent: f.text("parent"),
+            description: f.text("description").map(|d| d.value),
+            cwe: numbers("cwe", Taxonomy::Cwe),
+            capec: numbers("capec", Taxonomy::Capec),
+            asvs: f.text("asvs").map(|a| a.value),
+            cheatsheet: f.text("cheatsheet").map(|c| c.value),
+            range: f.range,
+        };
+        self.model.classes.push(class);
+    }
+
+    fn template(&mut self, node: &Node) {
+        let Some(f) = self.object(node, &schema::TEMPLATE, Some("each entry of `templates`")) else { return };
+        let (Some(id), Some(title)) = (f.text("id"), f.text("title")) else { return };
+        let values = |key: &str| f.list(key).unwrap_or_default().into_iter().map(|s| s.value).collect();
+        let template = TemplateDef {
+            id,
+            title: title.value,
+            classes: values("classes"),
+            description: f.text("description").map(|d| d.value),
+            asvs: values("asvs"),
+            range: f.range,
+        };
+        self.model.templates.push(template);
     }
 
     fn element(&mut self, node: &Node, kind: Kind, shape: &'static Shape, section: &str) {
@@ -332,7 +367,7 @@ impl Lowerer<'_> {
                 }
                 Some(Val::Node(node))
             }
-            Ty::Refs(_) | Ty::ExtRefs | Ty::Paths => {
+            Ty::Refs(_) | Ty::ExtRefs | Ty::Paths | Ty::Classes | Ty::Cited { list: true, .. } => {
                 let list = self.scalar_list(field, node)?;
                 let list = match field.ty {
                     Ty::Refs(kinds) => {
@@ -352,6 +387,16 @@ impl Lowerer<'_> {
                         }
                         self.model.ext_refs.extend(list.iter().cloned());
                         list
+                    }
+                    Ty::Classes => {
+                        let ids: Vec<_> = list.into_iter().filter(|s| self.check_id(s, field.key)).collect();
+                        for id in &ids {
+                            self.model.class_refs.push(ClassRef { target: id.clone(), builtin_only: false });
+                        }
+                        ids
+                    }
+                    Ty::Cited { taxonomy, .. } => {
+                        list.into_iter().filter(|bare| self.cited(taxonomy, field.key, bare)).collect()
                     }
                     _ => list,
                 };
@@ -407,6 +452,7 @@ impl Lowerer<'_> {
                 self.model.class_refs.push(ClassRef { target: text.clone(), builtin_only });
                 Some(Val::Text(text))
             }
+            Ty::Cited { taxonomy, .. } => self.cited(taxonomy, field.key, &text).then_some(Val::Text(text)),
             Ty::Enum(values) => {
                 if values.contains(&text.value.as_str()) {
                     return Some(Val::Text(text));
@@ -432,7 +478,7 @@ impl Lowerer<'_> {
                     None
                 }
             },
-            Ty::Version | Ty::Refs(_) | Ty::ExtRefs | Ty::Paths | Ty::Object(_) | Ty::List(_) => None,
+            Ty::Version | Ty::Refs(_) | Ty::ExtRefs | Ty::Paths | Ty::Classes | Ty::Object(_) | Ty::List(_) => None,
         }
     }
 
@@ -497,6 +543,29 @@ impl Lowerer<'_> {
         false
     }
 
+    /// Checks a bare id of a taxonomy (`89` under `cwe:`) and records it as the external
+    /// reference it stands for, so it is checked against the catalog and hovered like one.
+    fn cited(&mut self, taxonomy: Taxonomy, key: &str, bare: &Spanned<String>) -> bool {
+        let Some(reference) = taxonomy.reference(&bare.value) else {
+            let msg = format!("`{}` is not valid in `{key}`: write {}", bare.value, taxonomy.form());
+            let mut d = Diagnostic::new(Code::InvalidRef, bare.range, msg);
+            // `4.2.1` for `V4.2.1`, `cwe-89` for `89`.
+            let upper = bare.value.to_ascii_uppercase();
+            let fix = [format!("V{}", bare.value), upper.clone()]
+                .into_iter()
+                .find(|f| *f != bare.value && taxonomy.reference(f).is_some());
+            if let Some(fix) = fix {
+                d = d.with_suggestion(bare.range, &fix);
+            }
+            self.push(d);
+            return false;
+        };
+        let reference = Spanned { value: reference, range: bare.range };
+        self.check_ext_ref(&reference);
+        self.model.ext_refs.push(reference);
+        true
+    }
+
     fn check_ext_ref(&mut self, r: &Spanned<String>) {
         if let Err(problem) = super::check_ext_ref(&r.value) {
             let mut d = Diagnostic::new(Code::InvalidRef, r.range, problem.message);
@@ -551,6 +620,9 @@ fn expected(field: &Field) -> String {
         Ty::Text => "text".to_owned(),
         Ty::Id | Ty::Ref(_) => format!("a single id, like `{}`", field.example),
         Ty::Class => format!("a threat class id, like `{}`", field.example),
+        Ty::Classes => format!("a list of threat class ids, like `{}`", field.example),
+        Ty::Cited { taxonomy, list: false } => taxonomy.form().to_owned(),
+        Ty::Cited { list: true, .. } => format!("a list, like `{}`", field.example),
         Ty::Date => format!("a date, like `{}`", field.example),
         Ty::Cadence => "a cadence such as `quarterly` or `45d`".to_owned(),
         Ty::Enum(values) => {

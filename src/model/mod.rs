@@ -35,6 +35,8 @@ pub struct ModelFile {
     pub elements: Vec<Element>,
     /// In source order.
     pub classes: Vec<ClassDef>,
+    /// In source order.
+    pub templates: Vec<TemplateDef>,
     /// Every reference to an element id, including those in elements whose own id is invalid,
     /// in source order.
     pub references: Vec<Reference>,
@@ -215,12 +217,31 @@ impl Status {
     }
 }
 
-/// A team's own threat class.
+/// A team's own threat class. Its cited CWE, CAPEC and ASVS ids are also in the file's
+/// `ext_refs`, where they are checked and hovered like any reference.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassDef {
     pub id: Spanned<String>,
     pub title: Option<Spanned<String>>,
     pub parent: Option<Spanned<String>>,
+    pub description: Option<String>,
+    pub cwe: Vec<u32>,
+    pub capec: Vec<u32>,
+    /// An ASVS chapter (`V4`).
+    pub asvs: Option<String>,
+    pub cheatsheet: Option<String>,
+    pub range: TextRange,
+}
+
+/// A team's own mitigation template. Its classes are also in the file's `class_refs`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateDef {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub classes: Vec<String>,
+    pub description: Option<String>,
+    /// ASVS requirement ids (`V4.2.1`).
+    pub asvs: Vec<String>,
     pub range: TextRange,
 }
 

@@ -93,6 +93,11 @@ pub enum Ty {
     Enum(&'static [&'static str]),
     /// A threat class id: built in, or defined under `classes:`.
     Class,
+    /// A list of threat class ids.
+    Classes,
+    /// Ids of a taxonomy written bare, as catalog entries cite them (`89` for CWE-89,
+    /// `V5.3.4` in ASVS): a list, or a single one.
+    Cited { taxonomy: Taxonomy, list: bool },
     /// The id of an element of one of these kinds.
     Ref(Kinds),
     /// A list of ids of elements of these kinds.
@@ -105,6 +110,49 @@ pub enum Ty {
     Object(&'static Shape),
     /// A list of mappings of this shape.
     List(&'static Shape),
+}
+
+/// A taxonomy that catalog entries cite by bare id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Taxonomy {
+    Cwe,
+    Capec,
+    Asvs,
+}
+
+impl Taxonomy {
+    /// The external reference (`cwe:CWE-89`) a bare id stands for; `None` when the id does not
+    /// have the taxonomy's form. `CWE-89` is accepted for `89`.
+    pub fn reference(self, bare: &str) -> Option<String> {
+        match self {
+            Taxonomy::Cwe => self.number(bare).map(|n| format!("cwe:CWE-{n}")),
+            Taxonomy::Capec => self.number(bare).map(|n| format!("capec:CAPEC-{n}")),
+            Taxonomy::Asvs => {
+                let reference = format!("asvs:{bare}");
+                crate::model::check_ext_ref(&reference).is_ok().then_some(reference)
+            }
+        }
+    }
+
+    /// The number of a bare CWE or CAPEC id (`89` or `CWE-89`).
+    pub fn number(self, bare: &str) -> Option<u32> {
+        let prefix = match self {
+            Taxonomy::Cwe => "CWE-",
+            Taxonomy::Capec => "CAPEC-",
+            Taxonomy::Asvs => return None,
+        };
+        let digits = bare.strip_prefix(prefix).unwrap_or(bare);
+        if digits.bytes().all(|b| b.is_ascii_digit()) { digits.parse().ok() } else { None }
+    }
+
+    /// What a bare id looks like, for messages.
+    pub fn form(self) -> &'static str {
+        match self {
+            Taxonomy::Cwe => "a CWE number, like `89`",
+            Taxonomy::Capec => "a CAPEC number, like `66`",
+            Taxonomy::Asvs => "an ASVS chapter or requirement, like `V5` or `V5.3.4`",
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -362,7 +410,7 @@ pub static MITIGATION: Shape = Shape {
 pub static CLASS: Shape = Shape {
     name: "class",
     what: "a threat class",
-    doc: "A team's own threat class, filed under a built-in one.",
+    doc: "A team's own threat class, filed under a built-in one, in the shape of the built-in catalog's.",
     fields: &[
         field("id", Ty::Id, true, "The class id, used in a threat's `class:`.", "invoice-enumeration"),
         field("title", Ty::Text, false, "A readable name.", "Invoice enumeration"),
@@ -373,6 +421,53 @@ pub static CLASS: Shape = Shape {
             false,
             "What threats of this class have in common.",
             "Guessing sequential invoice numbers",
+        ),
+        field("cwe", Ty::Cited { taxonomy: Taxonomy::Cwe, list: true }, false, "The usual CWE numbers.", "[639]"),
+        field("capec", Ty::Cited { taxonomy: Taxonomy::Capec, list: true }, false, "The usual CAPEC numbers.", "[122]"),
+        field(
+            "asvs",
+            Ty::Cited { taxonomy: Taxonomy::Asvs, list: false },
+            false,
+            "The OWASP ASVS chapter that covers it.",
+            "V4",
+        ),
+        field(
+            "cheatsheet",
+            Ty::Text,
+            false,
+            "Where to read more: an OWASP cheat sheet or the team's own page.",
+            "https://cheatsheetseries.owasp.org/cheatsheets/Authorization_Cheat_Sheet.html",
+        ),
+    ],
+};
+
+pub static TEMPLATE: Shape = Shape {
+    name: "template",
+    what: "a mitigation template",
+    doc: "A mitigation the team expects for some classes, in the shape of the built-in catalog's: completion offers it for threats of those classes.",
+    fields: &[
+        field("id", Ty::Id, true, "The id a mitigation made from it gets.", "owner-check-on-invoices"),
+        field("title", Ty::Text, true, "What the control does.", "Check the invoice's owner on every read"),
+        field(
+            "classes",
+            Ty::Classes,
+            true,
+            "The threat classes it counters (built in or the team's).",
+            "[invoice-enumeration]",
+        ),
+        field(
+            "description",
+            Ty::Text,
+            false,
+            "How the control works.",
+            "Every invoice query filters on the session's account id",
+        ),
+        field(
+            "asvs",
+            Ty::Cited { taxonomy: Taxonomy::Asvs, list: true },
+            false,
+            "The OWASP ASVS requirements it meets.",
+            "[V4.2.1]",
         ),
     ],
 };
@@ -407,6 +502,7 @@ pub static MODEL: Shape = Shape {
             "[payments/threatmodel.yaml]",
         ),
         field("classes", Ty::List(&CLASS), false, "The team's own threat classes.", "[]"),
+        field("templates", Ty::List(&TEMPLATE), false, "The team's own mitigation templates.", "[]"),
         field("assets", Ty::List(&ASSET), false, "What is protected or attacked.", "[]"),
         field("boundaries", Ty::List(&BOUNDARY), false, "Trust boundaries.", "[]"),
         field("data", Ty::List(&DATA), false, "The kinds of data the system handles.", "[]"),
