@@ -112,6 +112,7 @@ codes! {
     ReviewOverdue = "review-overdue", Warning, "the model's last review is older than its cadence allows";
     ThreatAffectsNothing = "threat-affects-nothing", Warning, "a threat that names no asset or flow in `affects:`";
     TargetNotAffected = "target-not-affected", Warning, "a mitigation's `on:` names a target its threats do not affect";
+    StrideCoverage = "stride-coverage", Information, "an asset on a flow across a trust boundary has no threat of a STRIDE class that applies to its kind";
     // Code annotations.
     MalformedAnnotation = "malformed-annotation", Error, "a line that starts with an annotation verb and was meant as one, but does not parse";
     ProseLike = "prose-like", Warning, "a comment that starts with an annotation verb but reads as prose";

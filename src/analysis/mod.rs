@@ -5,6 +5,7 @@
 //! faces can never disagree. No I/O, no clock: "today" is an input.
 
 mod code;
+mod coverage;
 mod index;
 mod names;
 mod occurrences;
@@ -273,6 +274,7 @@ impl Analysis {
         let mut diagnostics: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         let mut sink = |path: &str, d: Diagnostic| diagnostics.entry(path.to_owned()).or_default().push(d);
         validate::check(files, &index, &mut sink);
+        coverage::check(files, &index, &mut sink);
         let names = OnceLock::new();
         let code = code::collect(files, &index, &names, options.today, &mut sink);
         let threat_states = threats::check(files, &index, options, &code, &mut sink);

@@ -284,8 +284,8 @@ fn definition(a: &Annotation) -> Option<Element> {
     let def = a.definition.as_ref()?;
     let id = def.id.clone()?;
     let (kind, detail) = match a.verb {
-        Verb::Asset => (Kind::Asset, Detail::Asset { asset_kind: None }),
-        Verb::Actor => (Kind::Asset, Detail::Asset { asset_kind: None }),
+        Verb::Asset => (Kind::Asset, Detail::Asset { asset_kind: None, boundary: None }),
+        Verb::Actor => (Kind::Asset, Detail::Asset { asset_kind: None, boundary: None }),
         Verb::Boundary => (Kind::Boundary, Detail::Boundary),
         Verb::Threat => (
             Kind::Threat,

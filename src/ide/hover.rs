@@ -106,7 +106,7 @@ fn element_card(ws: &Workspace, id: &str) -> Option<String> {
                 let _ = writeln!(out, "- A control defined in code (`@control`)");
             }
         }
-        Detail::Asset { asset_kind } => {
+        Detail::Asset { asset_kind, .. } => {
             if let Some(k) = asset_kind {
                 let _ = writeln!(out, "Kind: *{}*\n", k.value);
             }

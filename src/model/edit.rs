@@ -60,7 +60,10 @@ impl Shift for Element {
         self.name.shift_from(at, delta);
         self.range.shift_from(at, delta);
         match &mut self.detail {
-            Detail::Asset { asset_kind } => asset_kind.shift_from(at, delta),
+            Detail::Asset { asset_kind, boundary } => {
+                asset_kind.shift_from(at, delta);
+                boundary.shift_from(at, delta);
+            }
             Detail::Boundary => {}
             Detail::Data { classification } => classification.shift_from(at, delta),
             Detail::Flow { from, to } => {

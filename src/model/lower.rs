@@ -193,7 +193,7 @@ impl Lowerer<'_> {
     fn element(&mut self, node: &Node, kind: Kind, shape: &'static Shape, section: &str) {
         let Some(f) = self.object(node, shape, Some(&format!("each entry of `{section}`"))) else { return };
         let detail = match kind {
-            Kind::Asset => Detail::Asset { asset_kind: f.text("kind") },
+            Kind::Asset => Detail::Asset { asset_kind: f.text("kind"), boundary: f.text("boundary") },
             Kind::Boundary => Detail::Boundary,
             Kind::Data => Detail::Data { classification: f.text("classification") },
             Kind::Flow => Detail::Flow { from: f.text("from"), to: f.text("to") },

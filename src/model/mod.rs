@@ -115,7 +115,7 @@ pub struct Element {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Detail {
-    Asset { asset_kind: Option<Spanned<String>> },
+    Asset { asset_kind: Option<Spanned<String>>, boundary: Option<Spanned<String>> },
     Boundary,
     Data { classification: Option<Spanned<String>> },
     Flow { from: Option<Spanned<String>>, to: Option<Spanned<String>> },
