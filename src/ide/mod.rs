@@ -7,6 +7,7 @@ mod completion;
 mod hover;
 mod lens;
 mod navigation;
+mod snippet;
 mod symbols;
 mod target;
 mod tokens;
@@ -18,6 +19,7 @@ pub use completion::{CompletionItem, CompletionKind, Completions, completions};
 pub use hover::{Hover, hover};
 pub use lens::{Lens, code_lenses};
 pub use navigation::{definition, highlights, prepare_rename, references, rename};
+pub use snippet::snippet_as_text;
 pub use symbols::{Symbol, SymbolKind, document_symbols, workspace_symbols};
 pub use tokens::{TokenType, semantic_tokens};
 

@@ -90,6 +90,7 @@ pub(super) fn completion(
     file: &SourceFile,
     item: ide::CompletionItem,
     encoding: PositionEncoding,
+    snippets: bool,
 ) -> lsp::CompletionItem {
     let kind = match item.kind {
         ide::CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
@@ -109,14 +110,14 @@ pub(super) fn completion(
         }),
         sort_text: Some(item.sort),
         filter_text: Some(item.label),
-        insert_text_format: Some(if item.snippet {
+        insert_text_format: Some(if item.snippet && snippets {
             lsp::InsertTextFormat::SNIPPET
         } else {
             lsp::InsertTextFormat::PLAIN_TEXT
         }),
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
             range: range(file, item.replace, encoding),
-            new_text: item.insert,
+            new_text: if item.snippet && !snippets { ide::snippet_as_text(&item.insert) } else { item.insert },
         })),
         ..lsp::CompletionItem::default()
     }

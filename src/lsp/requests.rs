@@ -66,6 +66,8 @@ struct Snapshot {
     dir: PathBuf,
     path: String,
     encoding: PositionEncoding,
+    /// The client takes snippet syntax in completions.
+    snippets: bool,
 }
 
 impl Snapshot {
@@ -100,7 +102,7 @@ impl Snapshot {
 impl Backend {
     fn snapshot(&self, uri: &Uri) -> Result<Snapshot> {
         let mut state = self.lock();
-        let encoding = state.encoding;
+        let (encoding, snippets) = (state.encoding, state.snippets);
         let (root, path) = state
             .locate_uri(uri)
             .ok_or_else(|| invalid(format!("`{}` is not a file threatls can read", uri.as_str())))?;
@@ -108,7 +110,7 @@ impl Backend {
         if root.workspace.file(&path).is_none() {
             return Err(invalid(format!("`{path}` is not open, and is not a model or source file threatls reads")));
         }
-        Ok(Snapshot { workspace: root.workspace.clone(), dir: root.dir.clone(), path, encoding })
+        Ok(Snapshot { workspace: root.workspace.clone(), dir: root.dir.clone(), path, encoding, snippets })
     }
 
     /// A snapshot once the document's root has been read, for answers that need all of it.
@@ -156,7 +158,7 @@ pub(super) async fn completion(b: &Backend, params: lsp::CompletionParams) -> Re
     run("completion", move || {
         let file = s.file()?;
         let found = ide::completions(&s.workspace, &s.path, s.offset(at.position));
-        let items = found.items.into_iter().map(|i| convert::completion(file, i, s.encoding)).collect();
+        let items = found.items.into_iter().map(|i| convert::completion(file, i, s.encoding, s.snippets)).collect();
         Some(lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: found.incomplete, items }))
     })
     .await

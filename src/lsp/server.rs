@@ -178,6 +178,11 @@ impl LanguageServer for Backend {
         let utf8 = offered.contains(&lsp::PositionEncodingKind::UTF8);
         let pull = capabilities.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
         let progress = capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
+        let snippets = capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref()?.completion_item.as_ref()?.snippet_support)
+            .unwrap_or(false);
         let folders: Vec<PathBuf> = match &params.workspace_folders {
             Some(folders) => folders.iter().filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned())).collect(),
             #[allow(deprecated)]
@@ -187,6 +192,7 @@ impl LanguageServer for Backend {
             state.encoding = if utf8 { PositionEncoding::Utf8 } else { PositionEncoding::Utf16 };
             state.pull = pull;
             state.progress = progress;
+            state.snippets = snippets;
             if let Some(options) = &params.initialization_options {
                 (state.settings, state.today) = settings::parse(options);
             }

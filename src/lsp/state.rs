@@ -39,6 +39,8 @@ pub(super) struct State {
     pub pull: bool,
     /// The client shows `$/progress` reports.
     pub progress: bool,
+    /// The client takes snippet syntax (`${1:id}`) in completions; others get plain text.
+    pub snippets: bool,
     /// Watched-file changes waiting for the next flush.
     pub watched: BTreeSet<PathBuf>,
     pub flush_scheduled: bool,
@@ -58,6 +60,7 @@ impl State {
             publisher: Publisher::default(),
             pull: false,
             progress: false,
+            snippets: false,
             watched: BTreeSet::new(),
             flush_scheduled: false,
             scanning: false,

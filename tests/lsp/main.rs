@@ -244,6 +244,142 @@ async fn editor_features_on_a_model_and_its_code() {
     client.shutdown().await;
 }
 
+const CATALOG_MODEL: &str = "threatmodel: 1
+title: Shop
+includes: [security/catalog.yaml]
+assets:
+  - { id: search, kind: process }
+threats:
+  - id: sqli
+    title: SQL injection in search
+    class: sql-nosql-injection
+    severity: low
+    affects: [search]
+    refs: [cwe:CWE-89]
+  - id: idor
+    title: Invoices by id
+    class: invoice-enumeration
+    severity: low
+    affects: [search]
+mitigations:
+  - { id: m, title: M, mitigates: [sqli], status: planned }
+";
+
+const TEAM_CATALOG: &str = "threatmodel: 1
+title: Team catalog
+classes:
+  - id: invoice-enumeration
+    title: Invoice enumeration
+    parent: information-disclosure
+    cwe: [639]
+    asvs: V4
+templates:
+  - { id: owner-scoped-queries, title: Scope queries to the caller, classes: [invoice-enumeration] }
+";
+
+/// The line and UTF-16 column just after the first `needle` in `text`.
+fn after(text: &str, needle: &str) -> (u64, u64) {
+    let end = text.find(needle).unwrap() + needle.len();
+    let before = &text[..end];
+    let line = before.matches('\n').count() as u64;
+    let column = before.rsplit('\n').next().unwrap().encode_utf16().count() as u64;
+    (line, column)
+}
+
+/// The built-in catalog and a team catalog brought in by `includes:` (a closed file, read from
+/// disk) complete and hover through the protocol as they do in the core's fixtures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_catalog_completes_classes_templates_and_references() {
+    let dir = workspace(&[("threatmodel.yaml", CATALOG_MODEL), ("security/catalog.yaml", TEAM_CATALOG)]);
+    let root = root(&dir);
+    let model = root.join("threatmodel.yaml");
+    let mut client =
+        started(&root, json!({ "textDocument": { "completion": { "completionItem": { "snippetSupport": true } } } }))
+            .await;
+    client.open(&model, CATALOG_MODEL).await;
+    // Clean once the team catalog is read: until then `invoice-enumeration` is unknown.
+    assert!(client.diagnostics_until(&model, |d| d.is_empty()).await.is_empty());
+    let mut version = 1;
+    let mut change = async |client: &mut Client, text: &str| {
+        version += 1;
+        let params =
+            json!({ "textDocument": { "uri": uri(&model), "version": version }, "contentChanges": [{ "text": text }] });
+        client.notify("textDocument/didChange", params).await;
+    };
+
+    // Classes, grouped under their STRIDE parent; the team's after the built-in ones.
+    let (line, column) = after(CATALOG_MODEL, "class: sql-nosql-inj");
+    let items = client.request("textDocument/completion", at(&model, line, column)).await;
+    let items = items["result"]["items"].as_array().unwrap();
+    let fine = items.iter().find(|i| i["label"] == "sql-nosql-injection").expect("finer classes are offered");
+    assert_eq!(fine["detail"], "under tampering · SQL and NoSQL injection");
+    assert_eq!(fine["sortText"], "0-tampering-1-sql-nosql-injection");
+    let (line, column) = after(CATALOG_MODEL, "class: invoice-enum");
+    let items = client.request("textDocument/completion", at(&model, line, column)).await;
+    let items = items["result"]["items"].as_array().unwrap();
+    let team = items.iter().find(|i| i["label"] == "invoice-enumeration").expect("team classes are offered");
+    assert_eq!(team["detail"], "team class · under information-disclosure · Invoice enumeration");
+
+    // References by prefix, with their names.
+    let (line, column) = after(CATALOG_MODEL, "refs: [cwe:");
+    let items = client.request("textDocument/completion", at(&model, line, column)).await;
+    let items = items["result"]["items"].as_array().unwrap();
+    let cwe = items.iter().find(|i| i["label"] == "cwe:CWE-89").expect("CWE ids are offered");
+    assert!(cwe["detail"].as_str().unwrap().contains("SQL Command"), "{cwe}");
+
+    // Templates at a new mitigation: the team's for the team class's threat first.
+    let edited = format!("{CATALOG_MODEL}  ");
+    change(&mut client, &edited).await;
+    let (line, column) = (edited.lines().count() as u64 - 1, 2);
+    let items = client.request("textDocument/completion", at(&model, line, column)).await;
+    let mut items = items["result"]["items"].as_array().unwrap().clone();
+    items.sort_by(|a, b| a["sortText"].as_str().cmp(&b["sortText"].as_str()));
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels.first(), Some(&"owner-scoped-queries"), "{labels:?}");
+    assert!(labels.contains(&"parameterised-queries") && labels.contains(&"new mitigation"), "{labels:?}");
+    let template = &items[0];
+    assert_eq!(template["insertTextFormat"], 2);
+    let text = template["textEdit"]["newText"].as_str().unwrap();
+    assert!(
+        text.starts_with(
+            "- id: ${1:owner-scoped-queries}\n    title: Scope queries to the caller\n    mitigates: [idor]"
+        ),
+        "{text}"
+    );
+    change(&mut client, CATALOG_MODEL).await;
+
+    // Hover on the team class: its card, with where it is defined and its templates.
+    let (line, column) = after(CATALOG_MODEL, "class: invoice-enum");
+    let hover = client.request("textDocument/hover", at(&model, line, column)).await;
+    let card = hover["result"]["contents"]["value"].as_str().unwrap();
+    for part in
+        ["**Invoice enumeration**", "CWE-639", "V4 Access Control", "security/catalog.yaml", "`owner-scoped-queries`"]
+    {
+        assert!(card.contains(part), "{part} is not in {card}");
+    }
+    client.shutdown().await;
+}
+
+/// A client that does not announce snippet support gets the snippets' plain text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_without_snippet_support_inserts_plain_text() {
+    let text = format!("{MODEL}  ");
+    let dir = workspace(&[("threatmodel.yaml", &text)]);
+    let path = root(&dir).join("threatmodel.yaml");
+    let mut client = started(&root(&dir), json!({})).await;
+    client.open(&path, &text).await;
+    let items = client.request("textDocument/completion", at(&path, 12, 2)).await;
+    let items = items["result"]["items"].as_array().unwrap();
+    let blank = items.iter().find(|i| i["label"] == "new mitigation").expect("the blank mitigation is offered");
+    assert_eq!(blank["insertTextFormat"], 1);
+    assert_eq!(
+        blank["textEdit"]["newText"],
+        "- id: new-mitigation\n    title: What the control does\n    mitigates: []\n    status: planned"
+    );
+    assert!(items.iter().all(|i| i["insertTextFormat"] == 1), "{items:?}");
+    client.shutdown().await;
+}
+
 /// The file the user opened gets its diagnostics before the workspace scan has even begun: the
 /// client here holds back its answer to the scan's progress report, so the scan cannot start.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
