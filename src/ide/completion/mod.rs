@@ -11,6 +11,10 @@ use crate::syntax::TextRange;
 
 use super::yaml_context::{self, Meaning};
 
+mod templates;
+
+use templates::{mitigation_templates, templates};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {
     Key,
@@ -166,7 +170,11 @@ fn model(ws: &Workspace, file: &SourceFile, offset: u32) -> Vec<CompletionItem> 
             }
             items
         }
-        Meaning::Value(field) => values(ws, file, field, replace, false, offset),
+        Meaning::Value(field) => {
+            let mut items = mitigation_templates(ws, file, field, offset, replace);
+            items.extend(values(ws, file, field, replace, false, offset));
+            items
+        }
         Meaning::ListEntry(field) => values(ws, file, field, replace, true, offset),
     }
 }
@@ -559,73 +567,6 @@ fn taxonomy_entries(taxonomy: Taxonomy) -> (&'static str, &'static [Entry]) {
     }
 }
 
-/// The catalog's mitigation templates for the threats of this file that nothing mitigates yet,
-/// each a new mitigation with `mitigates:` filled in, ranked before the blank one.
-fn templates(
-    ws: &Workspace,
-    file: &SourceFile,
-    column: usize,
-    with_dash: bool,
-    replace: TextRange,
-) -> Vec<CompletionItem> {
-    let analysis = ws.analysis();
-    let catalog = analysis.index.catalog();
-    let mut items = Vec::new();
-    for element in &file.model.elements {
-        let crate::model::Detail::Threat(threat) = &element.detail else { continue };
-        let threat_id = element.id.value.as_str();
-        if !matches!(analysis.threat_states.get(threat_id), Some(crate::analysis::ThreatState::Open { .. })) {
-            continue;
-        }
-        let Some(class) = &threat.class else { continue };
-        for (rank, template) in catalog.templates_for(&class.value).enumerate() {
-            // A template already used for another threat gets the threat's id on its own.
-            let id = if analysis.index.def(&template.id).is_some() {
-                format!("{}-{threat_id}", template.id)
-            } else {
-                template.id.clone()
-            };
-            let indent = " ".repeat(column + 2);
-            let description = template.description.replace('\n', " ");
-            let mut text = String::from(if with_dash { "- " } else { "" });
-            text.push_str(&format!("id: ${{1:{id}}}"));
-            let mut lines = vec![
-                format!("title: {}", yaml_plain(&template.title)),
-                format!("mitigates: [{threat_id}]"),
-                "status: ${2|planned,in-progress,implemented,verified|}".to_owned(),
-            ];
-            if !description.is_empty() {
-                lines.push(format!("description: {}", yaml_plain(&description)));
-            }
-            for line in lines {
-                text.push('\n');
-                text.push_str(&indent);
-                text.push_str(&line);
-            }
-            let mut item = CompletionItem::new(template.id.clone(), CompletionKind::Snippet, replace)
-                .detail(format!("mitigates `{threat_id}` ({})", class.value))
-                .docs(format!("**{}**\n\n{}", template.title, template.description))
-                .snippet(text);
-            // Before the blank snippet; the class's own templates before its parent's.
-            item.sort = format!("0-0-{threat_id}-{rank:03}");
-            items.push(item);
-        }
-    }
-    items
-}
-
-/// `text` as a YAML scalar: plain when that reads back the same, else double-quoted. Snippet
-/// syntax (`$`, `}`, `\\`) is escaped, since the text goes into a snippet.
-fn yaml_plain(text: &str) -> String {
-    let plain = !text.is_empty()
-        && !text.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c) || c.is_whitespace())
-        && !text.contains(": ")
-        && !text.contains(" #")
-        && !text.ends_with([':', ' ']);
-    let yaml = if plain { text.to_owned() } else { format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"")) };
-    yaml.replace('\\', "\\\\").replace('$', "\\$").replace('}', "\\}")
-}
-
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -663,65 +604,5 @@ mod tests {
             labels[10..],
             ["t029", "t129", "t209", "t219", "t229", "t239", "t249", "t259", "t269", "t279", "t289"]
         );
-    }
-
-    /// What an editor inserts for a snippet, taking each placeholder's default.
-    fn expand(snippet: &str) -> String {
-        let mut out = String::new();
-        let mut rest = snippet;
-        while let Some(at) = rest.find(['$', '\\']) {
-            out.push_str(&rest[..at]);
-            let tail = &rest[at..];
-            if let Some(escaped) = tail.strip_prefix('\\') {
-                let c = escaped.chars().next().unwrap_or_default();
-                out.push(c);
-                rest = &escaped[c.len_utf8()..];
-            } else if let Some(body) = tail.strip_prefix("${") {
-                let end = body.find('}').unwrap_or(body.len());
-                let inner = &body[..end];
-                let default = inner
-                    .split_once(':')
-                    .map(|(_, d)| d)
-                    .or_else(|| inner.split('|').nth(1).map(|c| c.split(',').next().unwrap_or_default()));
-                out.push_str(default.unwrap_or_default());
-                rest = &body[(end + 1).min(body.len())..];
-            } else {
-                let digits = tail[1..].chars().take_while(char::is_ascii_digit).count();
-                rest = &tail[1 + digits..];
-            }
-        }
-        out.push_str(rest);
-        out
-    }
-
-    /// Every template of the catalog, inserted where completion offers it, leaves a model that
-    /// reads cleanly: titles and descriptions with `:` or quotes are quoted as YAML needs.
-    #[test]
-    fn every_template_inserts_valid_yaml() {
-        let catalog = Catalog::builtin();
-        let mut tested = std::collections::HashSet::new();
-        for class in &catalog.classes {
-            let model = format!(
-                "threatmodel: 1\ntitle: T\nassets:\n  - {{ id: api, kind: process }}\nthreats:\n  - {{ id: t, title: T, class: {}, severity: low, affects: [api] }}\nmitigations:\n  ",
-                class.id
-            );
-            let mut ws = Workspace::new(Options::new(Date::EPOCH));
-            ws.set_open_file("threatmodel.yaml", model.clone());
-            let offered = completions(&ws, "threatmodel.yaml", model.len() as u32);
-            for item in offered.items.iter().filter(|i| i.label != "new mitigation") {
-                tested.insert(item.label.clone());
-                let text = format!("{model}{}\n", expand(&item.insert));
-                ws.set_open_file("threatmodel.yaml", text.clone());
-                let diagnostics: Vec<String> = ws
-                    .diagnostics("threatmodel.yaml")
-                    .iter()
-                    .filter(|d| d.severity >= crate::diagnostic::Severity::Warning)
-                    .map(|d| d.message.clone())
-                    .collect();
-                let shown = text.get(model.len()..).unwrap_or_default();
-                assert!(diagnostics.is_empty(), "{}: {diagnostics:?}\n{shown}", item.label);
-            }
-        }
-        assert_eq!(tested.len(), catalog.templates.len(), "some templates are never offered");
     }
 }
