@@ -49,6 +49,10 @@ impl Options {
 pub struct Workspace {
     options: Options,
     files: FileMap,
+    /// The files that can define, reference or report anything: model files, `threatls.toml`,
+    /// and source files with annotations or diagnostics. Most source files have neither, and
+    /// the analysis and the diagnostics, which run after every keystroke, read only these.
+    relevant: FileMap,
     /// `threatls.toml` with the face's settings on top.
     config: Arc<Config>,
     /// Shared by clones, so that a snapshot taken before the analysis ran gets it too, and a
@@ -70,7 +74,7 @@ pub struct Analysis {
 impl Workspace {
     pub fn new(options: Options) -> Workspace {
         let config = Arc::new(Config::default().with(&options.settings));
-        Workspace { options, files: FileMap::new(), config, analysis: Arc::default() }
+        Workspace { options, files: FileMap::new(), relevant: FileMap::new(), config, analysis: Arc::default() }
     }
 
     pub fn options(&self) -> &Options {
@@ -114,7 +118,7 @@ impl Workspace {
     }
 
     fn is_included(&self, path: &str) -> bool {
-        self.files.values().filter(|f| f.kind == FileKind::Model).any(|f| {
+        self.relevant.values().filter(|f| f.kind == FileKind::Model).any(|f| {
             f.model.includes.iter().any(|inc| join_path(parent_dir(&f.path), &inc.value).as_deref() == Some(path))
         })
     }
@@ -130,7 +134,13 @@ impl Workspace {
     /// Adds a file read elsewhere (a face may build [`SourceFile`]s in parallel).
     pub fn insert(&mut self, file: SourceFile) {
         let is_config = file.kind == FileKind::Config;
-        self.files.insert(file.path.clone(), Arc::new(file));
+        let file = Arc::new(file);
+        if file.kind != FileKind::Code || !file.annotations.is_empty() || !file.diagnostics.is_empty() {
+            self.relevant.insert(file.path.clone(), Arc::clone(&file));
+        } else {
+            self.relevant.remove(&file.path);
+        }
+        self.files.insert(file.path.clone(), file);
         self.analysis = Arc::default();
         if is_config {
             self.update_config();
@@ -144,6 +154,7 @@ impl Workspace {
             // The analysis holds the file too: let it go first, so that an edit can take the
             // file over instead of copying it.
             self.analysis = Arc::default();
+            self.relevant.remove(path);
             let file = match self.files.remove(path) {
                 Some(old) if old.kind == kind => SourceFile::edit(old, text),
                 _ => SourceFile::open(path, text, kind),
@@ -154,6 +165,7 @@ impl Workspace {
 
     pub fn remove_file(&mut self, path: &str) {
         if self.files.remove(path).is_some() {
+            self.relevant.remove(path);
             self.analysis = Arc::default();
             if path == CONFIG_FILE {
                 self.update_config();
@@ -174,7 +186,7 @@ impl Workspace {
     /// (or record it as missing) and ask again until this is empty.
     pub fn unloaded_includes(&self) -> Vec<String> {
         let mut out: Vec<String> = self
-            .files
+            .relevant
             .values()
             .flat_map(|f| f.model.includes.iter().filter_map(|inc| join_path(parent_dir(&f.path), &inc.value)))
             .filter(|p| self.files.get(p).is_none_or(|f| f.kind != FileKind::Model))
@@ -190,7 +202,7 @@ impl Workspace {
 
     /// The files the analysis reads: with annotations off, source files take no part.
     fn analysed(&self) -> Analysed<'_> {
-        Analysed { files: &self.files, code: self.config.annotations }
+        Analysed { files: &self.files, relevant: &self.relevant, code: self.config.annotations }
     }
 
     /// What names in code stand for.
@@ -200,14 +212,14 @@ impl Workspace {
 
     /// Every place `id` is written, in model files and in code, sorted by path and position.
     pub fn occurrences(&self, id: &str) -> &[Occurrence] {
-        self.analysis().occurrences.get_or_init(|| Occurrences::build(self.files.values(), self.names())).of(id)
+        self.analysis().occurrences.get_or_init(|| Occurrences::build(self.relevant.values(), self.names())).of(id)
     }
 
     /// The files that may have diagnostics (others certainly have none), without computing
     /// every file's list: a face publishing after each keystroke need not look at the rest.
     pub fn paths_with_diagnostics(&self) -> impl Iterator<Item = &str> {
         let cross = &self.analysis().diagnostics;
-        self.files
+        self.relevant
             .iter()
             .filter(|(path, f)| !f.diagnostics.is_empty() || cross.contains_key(*path))
             .map(|(p, _)| p.as_str())
@@ -253,6 +265,7 @@ type FileMap = imbl::OrdMap<String, Arc<SourceFile>>;
 #[derive(Clone, Copy)]
 pub(super) struct Analysed<'a> {
     files: &'a FileMap,
+    relevant: &'a FileMap,
     /// Whether source files take part (annotation checks are on).
     code: bool,
 }
@@ -260,7 +273,7 @@ pub(super) struct Analysed<'a> {
 impl<'a> Analysed<'a> {
     pub(super) fn iter(&self) -> impl Iterator<Item = &'a Arc<SourceFile>> + use<'a> {
         let code = self.code;
-        self.files.values().filter(move |f| code || f.kind != FileKind::Code)
+        self.relevant.values().filter(move |f| code || f.kind != FileKind::Code)
     }
 
     pub(super) fn get(&self, path: &str) -> Option<&'a Arc<SourceFile>> {
