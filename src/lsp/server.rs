@@ -176,7 +176,12 @@ impl LanguageServer for Backend {
         let capabilities = &params.capabilities;
         let offered = capabilities.general.as_ref().and_then(|g| g.position_encodings.clone()).unwrap_or_default();
         let utf8 = offered.contains(&lsp::PositionEncodingKind::UTF8);
-        let pull = capabilities.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+        // Pulling is only safe when the server can ask for a new pull (after the initial scan,
+        // or a change in another file); clients that pull but cannot be asked (Neovim 0.12)
+        // get diagnostics pushed instead.
+        let refresh = capabilities.workspace.as_ref().and_then(|w| w.diagnostics.as_ref()?.refresh_support);
+        let pull =
+            capabilities.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some() && refresh == Some(true);
         let progress = capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
         let snippets = capabilities
             .text_document

