@@ -2,12 +2,14 @@
 //! (typing, deleting, pasting structure, line breaks of every kind) on several models: the tree
 //! from `syntax::reparse` is compared with a full parse wherever the fast path is taken, and
 //! the file from `SourceFile::edit` (tree, lowered model, diagnostics) with `SourceFile::open`
-//! after every edit.
+//! after every edit; and a workspace edited in place (which reuses what the last analysis
+//! built) with a fresh one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::sync::Arc;
 
-use threatls::analysis::{FileKind, SourceFile};
+use threatls::analysis::{FileInput, FileKind, Options, SourceFile, Workspace};
+use threatls::date::Date;
 use threatls::diagnostic::Diagnostic;
 use threatls::syntax::{Node, Value, parse_yaml, reparse};
 
@@ -223,4 +225,62 @@ fn reparsing_equals_parsing_in_full() {
     }
     // Most edits of a clean model are inside list items: the fast path must take a fair share.
     assert!(fast * 4 > total, "the fast path was taken for only {fast} of {total} edits");
+}
+
+/// Code that names the model's elements by their names, not `#id`s: what it means changes
+/// when an edit renames an element.
+const NAMING_CODE: &str = "\
+// @exposes Asset_1 to Threat_1
+// @mitigates Asset_1 against Threat_1
+// @exposes Asset_2 to Threat_2
+// @mitigates Asset_3 against threat_3 using Control_3
+// @exposes Asset_4 to Threat_9
+// @exposes Asset_5 to Threat_5
+";
+
+/// Changes the number of one `Asset N`, `Threat N` or `Control N`: a rename most of the time.
+fn rename(rng: &mut Rng, text: &str) -> String {
+    let names: Vec<usize> = ["Asset ", "Threat ", "Control "]
+        .iter()
+        .flat_map(|n| text.match_indices(n).map(|(at, n)| at + n.len()))
+        .collect();
+    let Some(&at) = names.get(rng.below(names.len())) else { return text.to_owned() };
+    let mut out = text.to_owned();
+    if out.as_bytes().get(at).is_some_and(u8::is_ascii_digit) {
+        out.replace_range(at..=at, &rng.below(10).to_string());
+    }
+    out
+}
+
+fn all_diagnostics(ws: &Workspace) -> Vec<(String, Vec<Diagnostic>)> {
+    let paths: Vec<String> = ws.paths_with_diagnostics().map(str::to_owned).collect();
+    paths.into_iter().map(|p| (p.clone(), ws.diagnostics(&p))).filter(|(_, d)| !d.is_empty()).collect()
+}
+
+#[test]
+fn an_edited_workspace_analyses_like_a_fresh_one() {
+    let options = Options::new(Date::parse("2026-11-22").unwrap());
+    let steps: usize = std::env::var("THREATLS_DIFFERENTIAL_EDITS").ok().and_then(|s| s.parse().ok()).unwrap_or(600);
+    let base = model(6, "\n");
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut ws = Workspace::new(options.clone());
+    ws.set_file("app.go", FileInput::Text(NAMING_CODE.to_owned()));
+    ws.set_open_file("threatmodel.yaml", base.clone());
+    let mut text = base.clone();
+    let mut renamed = 0;
+    for step in 0..steps {
+        let new = if rng.below(2) == 0 { rename(&mut rng, &text) } else { edit(&mut rng, &text) };
+        // Analyse before every edit, so that the next analysis has something to reuse.
+        let before = all_diagnostics(&ws);
+        ws.set_open_file("threatmodel.yaml", new.clone());
+        let mut fresh = Workspace::new(options.clone());
+        fresh.set_file("app.go", FileInput::Text(NAMING_CODE.to_owned()));
+        fresh.set_file("threatmodel.yaml", FileInput::Text(new.clone()));
+        let after = all_diagnostics(&ws);
+        assert_eq!(after, all_diagnostics(&fresh), "step {step}: the edited workspace differs\nnew: {new:?}");
+        renamed += usize::from(before.iter().find(|(p, _)| p == "app.go") != after.iter().find(|(p, _)| p == "app.go"));
+        text = if new.len() < base.len() * 2 { new } else { base.clone() };
+    }
+    // Edits must have changed what the code's names mean, or this proves little.
+    assert!(renamed * 20 > steps, "the code's diagnostics changed after only {renamed} of {steps} edits");
 }

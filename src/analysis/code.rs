@@ -12,7 +12,7 @@ use std::fmt;
 
 use hashbrown::{HashMap, HashSet};
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::annotations::{Annotation, Ref, Role, Verb, canonical_name};
 use crate::date::Date;
@@ -88,11 +88,12 @@ pub(super) struct CodeFacts<'a> {
 pub(super) fn collect<'a>(
     files: &Analysed<'a>,
     index: &'a Index,
-    names: &'a OnceLock<NameTable>,
+    names: &'a OnceLock<Arc<NameTable>>,
+    previous_names: Option<&'a Arc<NameTable>>,
     today: Date,
     sink: &mut impl FnMut(&str, Diagnostic),
 ) -> CodeFacts<'a> {
-    let resolver = Resolver { index, files: *files, names };
+    let resolver = Resolver { index, files: *files, names, previous_names };
     let mut facts = CodeFacts::default();
     for file in files.iter().filter(|f| f.kind == FileKind::Code) {
         for a in &file.annotations {
@@ -232,12 +233,14 @@ fn expected(role: Role) -> &'static [Kind] {
 struct Resolver<'a> {
     index: &'a Index,
     files: Analysed<'a>,
-    names: &'a OnceLock<NameTable>,
+    /// Built on first use: a workspace that names everything by `#id` never needs it.
+    names: &'a OnceLock<Arc<NameTable>>,
+    previous_names: Option<&'a Arc<NameTable>>,
 }
 
 impl<'a> Resolver<'a> {
     fn names(&self) -> &'a NameTable {
-        self.names.get_or_init(|| NameTable::build(self.files.iter()))
+        self.names.get_or_init(|| NameTable::of(self.files.iter(), self.previous_names))
     }
 
     fn resolve(&self, r: &'a Ref, report: &mut dyn FnMut(Diagnostic)) -> Option<Resolved<'a>> {

@@ -58,13 +58,15 @@ pub struct Workspace {
     /// Shared by clones, so that a snapshot taken before the analysis ran gets it too, and a
     /// change makes a new, empty cell.
     analysis: Arc<OnceLock<Analysis>>,
+    /// The last analysis's name table, which the next one takes over if no name changed.
+    previous_names: Option<Arc<NameTable>>,
 }
 
 /// Facts derived from all files together.
 #[derive(Debug)]
 pub struct Analysis {
     pub index: Index,
-    names: OnceLock<NameTable>,
+    names: OnceLock<Arc<NameTable>>,
     occurrences: OnceLock<Occurrences>,
     pub threat_states: hashbrown::HashMap<String, ThreatState>,
     /// Diagnostics that need more than one file, by path.
@@ -74,7 +76,14 @@ pub struct Analysis {
 impl Workspace {
     pub fn new(options: Options) -> Workspace {
         let config = Arc::new(Config::default().with(&options.settings));
-        Workspace { options, files: FileMap::new(), relevant: FileMap::new(), config, analysis: Arc::default() }
+        Workspace {
+            options,
+            files: FileMap::new(),
+            relevant: FileMap::new(),
+            config,
+            analysis: Arc::default(),
+            previous_names: None,
+        }
     }
 
     pub fn options(&self) -> &Options {
@@ -90,6 +99,14 @@ impl Workspace {
     fn update_config(&mut self) {
         let file = self.files.get(CONFIG_FILE).and_then(|f| f.config.clone()).unwrap_or_default();
         self.config = Arc::new(file.with(&self.options.settings));
+        self.invalidate();
+    }
+
+    /// Drops the analysis after a change, keeping what the next one may reuse.
+    fn invalidate(&mut self) {
+        if let Some(names) = self.analysis.get().and_then(|a| a.names.get()) {
+            self.previous_names = Some(Arc::clone(names));
+        }
         self.analysis = Arc::default();
     }
 
@@ -132,8 +149,9 @@ impl Workspace {
     }
 
     /// Adds a file read elsewhere (a face may build [`SourceFile`]s in parallel).
-    pub fn insert(&mut self, file: SourceFile) {
+    pub fn insert(&mut self, mut file: SourceFile) {
         let is_config = file.kind == FileKind::Config;
+        file.names_fingerprint = names::fingerprint(&file);
         let file = Arc::new(file);
         if file.kind != FileKind::Code || !file.annotations.is_empty() || !file.diagnostics.is_empty() {
             self.relevant.insert(file.path.clone(), Arc::clone(&file));
@@ -141,7 +159,7 @@ impl Workspace {
             self.relevant.remove(&file.path);
         }
         self.files.insert(file.path.clone(), file);
-        self.analysis = Arc::default();
+        self.invalidate();
         if is_config {
             self.update_config();
         }
@@ -153,7 +171,7 @@ impl Workspace {
         if let Some(kind) = self.kind_of(path) {
             // The analysis holds the file too: let it go first, so that an edit can take the
             // file over instead of copying it.
-            self.analysis = Arc::default();
+            self.invalidate();
             self.relevant.remove(path);
             let file = match self.files.remove(path) {
                 Some(old) if old.kind == kind => SourceFile::edit(old, text),
@@ -166,7 +184,7 @@ impl Workspace {
     pub fn remove_file(&mut self, path: &str) {
         if self.files.remove(path).is_some() {
             self.relevant.remove(path);
-            self.analysis = Arc::default();
+            self.invalidate();
             if path == CONFIG_FILE {
                 self.update_config();
             }
@@ -197,7 +215,7 @@ impl Workspace {
     }
 
     pub fn analysis(&self) -> &Analysis {
-        self.analysis.get_or_init(|| Analysis::compute(&self.analysed(), &self.options))
+        self.analysis.get_or_init(|| Analysis::compute(&self.analysed(), &self.options, self.previous_names.as_ref()))
     }
 
     /// The files the analysis reads: with annotations off, source files take no part.
@@ -207,7 +225,7 @@ impl Workspace {
 
     /// What names in code stand for.
     pub fn names(&self) -> &NameTable {
-        self.analysis().names.get_or_init(|| NameTable::build(self.analysed().iter()))
+        self.analysis().names.get_or_init(|| NameTable::of(self.analysed().iter(), self.previous_names.as_ref()))
     }
 
     /// Every place `id` is written, in model files and in code, sorted by path and position.
@@ -282,14 +300,14 @@ impl<'a> Analysed<'a> {
 }
 
 impl Analysis {
-    fn compute(files: &Analysed<'_>, options: &Options) -> Analysis {
+    fn compute(files: &Analysed<'_>, options: &Options, previous_names: Option<&Arc<NameTable>>) -> Analysis {
         let index = Index::build(files.iter());
         let mut diagnostics: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         let mut sink = |path: &str, d: Diagnostic| diagnostics.entry(path.to_owned()).or_default().push(d);
         validate::check(files, &index, &mut sink);
         coverage::check(files, &index, &mut sink);
         let names = OnceLock::new();
-        let code = code::collect(files, &index, &names, options.today, &mut sink);
+        let code = code::collect(files, &index, &names, previous_names, options.today, &mut sink);
         let threat_states = threats::check(files, &index, options, &code, &mut sink);
         // The code facts borrow the index and the name table, which move into the analysis.
         drop(code);

@@ -75,6 +75,8 @@ pub struct SourceFile {
     /// A model file whose YAML read without a diagnostic: an edit of it may be read again
     /// incrementally (see [`SourceFile::edit`]).
     yaml_clean: bool,
+    /// What the file gives the name table, hashed; set as it enters the workspace.
+    pub(super) names_fingerprint: u64,
 }
 
 impl SourceFile {
@@ -139,6 +141,7 @@ impl SourceFile {
             tree,
             diagnostics,
             yaml_clean,
+            names_fingerprint: 0,
         }
     }
 
@@ -232,6 +235,7 @@ impl SourceFile {
             tree: None,
             diagnostics: Vec::new(),
             yaml_clean: false,
+            names_fingerprint: 0,
         }
     }
 
