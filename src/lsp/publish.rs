@@ -20,8 +20,9 @@ pub(super) struct Publisher {
     /// The document edited last, published before the rest.
     first: Option<Uri>,
     running: bool,
-    /// What each file was last published with; files never published, or cleared, are absent.
-    published: HashMap<Uri, Vec<lsp::Diagnostic>>,
+    /// What each file was last published with, and whether it was open then; files never
+    /// published, or cleared, are absent.
+    published: HashMap<Uri, (bool, Vec<lsp::Diagnostic>)>,
 }
 
 /// One run's view: the roots to look at, and the files of each that must be looked at even if
@@ -134,26 +135,29 @@ impl Backend {
 }
 
 /// The files whose diagnostics differ from what was published, recording the new ones. An open
-/// document is published once even with none, so the client knows it was analysed.
+/// document is published once even with none, so the client knows it was analysed, and again
+/// when it is opened or closed: Eglot and ALE drop what they were sent for a file they had not
+/// opened.
 fn changed(
-    published: &mut HashMap<Uri, Vec<lsp::Diagnostic>>,
+    published: &mut HashMap<Uri, (bool, Vec<lsp::Diagnostic>)>,
     computed: Vec<(Uri, Vec<lsp::Diagnostic>)>,
     versions: &HashMap<Uri, i32>,
 ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
     let mut out = Vec::new();
     for (uri, diagnostics) in computed {
         let version = versions.get(&uri).copied();
+        let open = version.is_some();
         let same = match published.get(&uri) {
-            Some(before) => *before == diagnostics,
-            None => diagnostics.is_empty() && version.is_none(),
+            Some((was_open, before)) => *was_open == open && *before == diagnostics,
+            None => diagnostics.is_empty() && !open,
         };
         if same {
             continue;
         }
-        if diagnostics.is_empty() && version.is_none() {
+        if diagnostics.is_empty() && !open {
             published.remove(&uri);
         } else {
-            published.insert(uri.clone(), diagnostics.clone());
+            published.insert(uri.clone(), (open, diagnostics.clone()));
         }
         out.push((uri, diagnostics, version));
     }

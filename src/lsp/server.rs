@@ -304,6 +304,9 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        if !settings::are_ours(&params.settings) {
+            return;
+        }
         self.change("didChangeConfiguration", |state| {
             let (settings, today) = settings::parse(&params.settings);
             let files_changed =

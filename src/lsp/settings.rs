@@ -14,6 +14,16 @@ use crate::config::Settings;
 use crate::date::Date;
 use crate::diagnostic::{Code, Level};
 
+/// The keys threatls reads, at the top or under `threatls`.
+const KEYS: [&str; 5] = ["include", "exclude", "annotations", "rules", "today"];
+
+/// Whether `value` holds threatls' settings at all. Clients send
+/// `workspace/didChangeConfiguration` with other servers' settings, or none (Eglot sends `{}`
+/// after connecting), which must not reset threatls' own.
+pub(super) fn are_ours(value: &Value) -> bool {
+    value.get("threatls").is_some() || KEYS.iter().any(|k| value.get(k).is_some())
+}
+
 /// The settings, and a fixed "today" when one is given (`"today": "2026-11-22"`).
 pub(super) fn parse(value: &Value) -> (Settings, Option<Date>) {
     let value = value.get("threatls").unwrap_or(value);
@@ -47,7 +57,7 @@ pub(super) fn parse(value: &Value) -> (Settings, Option<Date>) {
 mod tests {
     use serde_json::json;
 
-    use super::parse;
+    use super::{are_ours, parse};
     use crate::diagnostic::{Code, Level, Severity};
 
     #[test]
@@ -63,5 +73,14 @@ mod tests {
         assert_eq!(settings.rules.get(&Code::OpenThreat), Some(&Level::On(Severity::Error)));
         assert_eq!(today.map(|d| d.to_string()).as_deref(), Some("2026-11-22"));
         assert_eq!(parse(&json!(null)).0, Default::default());
+    }
+
+    #[test]
+    fn tells_its_settings_from_others() {
+        assert!(are_ours(&json!({ "threatls": {} })));
+        assert!(are_ours(&json!({ "rules": { "open-threat": "off" } })));
+        assert!(!are_ours(&json!({})));
+        assert!(!are_ours(&json!(null)));
+        assert!(!are_ours(&json!({ "yaml": { "validate": false } })));
     }
 }

@@ -165,6 +165,18 @@ impl Client {
         }
     }
 
+    /// Waits for a publish for `path` whose params satisfy `done`, and returns the params.
+    pub async fn publish_where(&mut self, path: &Path, done: impl Fn(&Value) -> bool) -> Value {
+        let uri = uri(path);
+        loop {
+            if let Some(i) = self.inbox.iter().position(|m| is_publish_for(m, &uri) && done(&m["params"])) {
+                return self.inbox.remove(i).unwrap()["params"].take();
+            }
+            let m = self.recv().await;
+            self.inbox.push_back(m);
+        }
+    }
+
     pub async fn shutdown(&mut self) {
         let response = self.request("shutdown", Value::Null).await;
         assert_eq!(response["result"], Value::Null, "{response}");

@@ -632,6 +632,23 @@ async fn diagnostics_are_pushed_to_a_client_that_cannot_refresh() {
     client.shutdown().await;
 }
 
+/// Eglot and ALE drop diagnostics sent for a file before they opened it: opening a file that the
+/// scan published sends them again, with the document's version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_a_published_file_publishes_it_again() {
+    let code = CODE.replace("#owner-check", "#owner-chek");
+    let dir = workspace(&[("threatmodel.yaml", MODEL), ("billing/invoice.go", &code)]);
+    let path = root(&dir).join("billing/invoice.go");
+    let mut client = started(&root(&dir), json!({})).await;
+    let scanned = client
+        .publish_where(&path, |p| p["version"].is_null() && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty()))
+        .await;
+    client.open(&path, &code).await;
+    let opened = client.publish_where(&path, |p| p["version"] == 1).await;
+    assert_eq!(opened["diagnostics"], scanned["diagnostics"]);
+    client.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_before_initialize_and_after_shutdown() {
     let mut client = Client::start();
