@@ -16,5 +16,6 @@ pub mod ide;
 pub mod limits;
 pub mod lsp;
 pub mod model;
+pub mod review;
 mod suggest;
 pub mod syntax;

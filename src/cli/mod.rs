@@ -2,7 +2,10 @@
 
 mod catalog;
 mod check;
+mod git;
 mod render;
+mod review;
+mod review_report;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -38,6 +41,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Tell whether the change from a git revision to the working tree needs a threat-model
+    /// review (exit code 1 when one is required and the model was not updated).
+    Review(ReviewArgs),
     /// Serve the Language Server Protocol on standard input and output.
     Lsp {
         /// Accepted for editor clients that pass it; stdio is the only transport.
@@ -71,6 +77,29 @@ enum Format {
     Json,
 }
 
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReviewArgs {
+    /// The revision to compare with: a branch, tag or commit (`origin/main`, `HEAD~3`).
+    #[arg(long, value_name = "REV")]
+    base: String,
+    /// A directory in the workspace to review (default: the current directory).
+    #[arg(value_name = "PATH")]
+    path: Option<PathBuf>,
+    /// Output format; `markdown` is meant for a pull-request comment.
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+    format: ReviewFormat,
+    /// The date to judge the review cadence against, `YYYY-MM-DD` (default: today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ReviewFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Deny {
     Warnings,
@@ -98,6 +127,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Review(args) => review::run(&args),
         Command::Lsp { .. } => return crate::lsp::run(),
         Command::Catalog { format } => {
             write_stdout(&catalog::render(format == Format::Json)).map(|()| ExitCode::SUCCESS)

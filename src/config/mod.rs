@@ -22,8 +22,11 @@ use toml::de::{DeTable, DeValue};
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Code, Diagnostic, Level, Severity};
+use crate::review::ReviewConfig;
 use crate::suggest::did_you_mean;
 use crate::syntax::TextRange;
+
+mod review;
 
 /// The name of the settings file at a workspace's root.
 pub const CONFIG_FILE: &str = "threatls.toml";
@@ -36,6 +39,8 @@ pub struct Config {
     pub annotations: bool,
     /// Each rule's level, where it differs from the rule's default.
     pub rules: BTreeMap<Code, Level>,
+    /// The review gate's rules (`[review]`).
+    pub review: ReviewConfig,
     include_set: Option<GlobSet>,
     exclude_set: GlobSet,
     models_set: GlobSet,
@@ -58,6 +63,7 @@ impl Default for Config {
             models: Vec::new(),
             annotations: true,
             rules: BTreeMap::new(),
+            review: ReviewConfig::default(),
             include_set: None,
             exclude_set: GlobSet::empty(),
             models_set: GlobSet::empty(),
@@ -174,7 +180,17 @@ impl Config {
                     DeValue::Table(rules) => rules_table(rules, &mut config.rules, &mut diagnostics),
                     _ => wrong_type(&mut diagnostics, span(value.span()), "`rules` must be a table (`[rules]`)"),
                 },
-                other => unknown(&mut diagnostics, other, range, "threatls.toml", &["files", "annotations", "rules"]),
+                "review" => match value.get_ref() {
+                    DeValue::Table(table) => review::parse(table, &mut config.review, &mut diagnostics),
+                    _ => wrong_type(&mut diagnostics, span(value.span()), "`review` must be a table (`[review]`)"),
+                },
+                other => unknown(
+                    &mut diagnostics,
+                    other,
+                    range,
+                    "threatls.toml",
+                    &["files", "annotations", "rules", "review"],
+                ),
             }
         }
         config.build_sets();

@@ -1,0 +1,3 @@
+package pay
+
+func TestStore(t *testing.T) {}
