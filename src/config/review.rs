@@ -18,6 +18,7 @@ use toml::de::{DeTable, DeValue};
 use super::{globs, span, unknown, wrong_type};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::review::{Checkpoint, DependencyClass, LinePattern, ReviewConfig};
+use crate::suggest::did_you_mean;
 
 const KEYS: &[&str] = &["infrastructure", "ignore", "large-change", "off", "patterns", "dependencies"];
 
@@ -119,7 +120,9 @@ fn line_pattern(
         return None;
     };
     let (mut checkpoint, mut regex) = (None, None);
+    let mut missing = vec!["checkpoint", "regex"];
     for (key, field) in fields {
+        missing.retain(|k| *k != key.get_ref().as_ref());
         match key.get_ref().as_ref() {
             "checkpoint" => checkpoint = checkpoint_of(field, diagnostics),
             "regex" => match field.get_ref().as_str().map(Regex::new) {
@@ -134,8 +137,9 @@ fn line_pattern(
             other => unknown(diagnostics, other, span(key.span()), &format!("`{name}`"), &["checkpoint", "regex"]),
         }
     }
-    if checkpoint.is_none() || regex.is_none() {
-        let message = format!("`{name}` needs both `checkpoint` and `regex`");
+    if let Some(key) = missing.first() {
+        let example = if *key == "checkpoint" { "checkpoint = \"encryption\"" } else { "regex = '...'" };
+        let message = format!("`{name}` has no `{key}`; add `{example}`");
         diagnostics.push(Diagnostic::new(Code::MissingKey, span(value.span()), message));
     }
     Some(LinePattern { name: name.to_owned(), checkpoint: checkpoint?, regex: regex? })
