@@ -3,6 +3,8 @@
 mod catalog;
 mod check;
 mod render;
+mod rule_docs;
+mod sarif;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,6 +13,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use render::{Summary, WorkspaceReport, render_json, render_text};
+pub use sarif::render_sarif;
 
 use crate::date::Date;
 
@@ -52,8 +55,8 @@ pub(crate) struct CheckArgs {
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
     /// Make warnings fail the check too (exit code 1).
     #[arg(long, value_name = "LEVEL", value_enum)]
     deny: Option<Deny>,
@@ -69,6 +72,16 @@ pub(crate) struct CheckArgs {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// `file:line:col: severity[code]: message`, with the source line.
+    Text,
+    /// One JSON document: diagnostics, annotations, skipped files, summary.
+    Json,
+    /// A SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
