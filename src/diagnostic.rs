@@ -4,6 +4,9 @@
 
 use crate::syntax::TextRange;
 
+/// Where the documentation lives; a rule's section is `rules.md#<code>`.
+pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs");
+
 /// How serious a finding is. Ordered from least to most severe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -70,6 +73,11 @@ macro_rules! codes {
 
             pub fn from_name(name: &str) -> Option<Code> {
                 match name { $($name => Some(Code::$variant),)* _ => None }
+            }
+
+            /// The rule's section of `docs/rules.md`, which every face links to.
+            pub fn doc_url(self) -> String {
+                format!("{DOCS_URL}/rules.md#{}", self.as_str())
             }
         }
     };
@@ -154,6 +162,10 @@ pub struct Diagnostic {
     pub message: String,
     pub related: Vec<Related>,
     pub fix: Option<Fix>,
+    /// The id of the threat the finding is about, when it is about one the workspace defines
+    /// (an open threat, an exposure of it, its acceptance): faces reach the threat's
+    /// definition, and what it cites, through it.
+    pub threat: Option<String>,
 }
 
 impl crate::syntax::Shift for Diagnostic {
@@ -175,7 +187,13 @@ impl Diagnostic {
             message: message.into(),
             related: Vec::new(),
             fix: None,
+            threat: None,
         }
+    }
+
+    pub fn about_threat(mut self, id: &str) -> Diagnostic {
+        self.threat = Some(id.to_owned());
+        self
     }
 
     pub fn with_severity(mut self, severity: Severity) -> Diagnostic {

@@ -24,6 +24,12 @@ pub fn root_of(path: &Path) -> PathBuf {
     marked(CONFIG_FILE).or_else(|| marked(".git")).unwrap_or_else(|| dir.to_path_buf())
 }
 
+/// The root of the git repository `dir` is in (the nearest directory with a `.git`), or `dir`
+/// itself outside one.
+pub fn repository_root(dir: &Path) -> PathBuf {
+    dir.ancestors().find(|d| d.join(".git").exists()).unwrap_or(dir).to_path_buf()
+}
+
 /// What walking a workspace found.
 #[derive(Debug, Default)]
 pub struct Walked {

@@ -30,6 +30,10 @@ pub const MAX_LSP_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 /// The longest header line of a language-server message read at once.
 pub const MAX_LSP_HEADER_BYTES: usize = 1024;
 
+/// The most results a SARIF log holds; past it the least severe are left out, with a note.
+/// GitHub code scanning rejects a run with more.
+pub const MAX_SARIF_RESULTS: usize = 25_000;
+
 /// The most completion items offered at once; when more match, the list is marked incomplete
 /// and the editor asks again as the user types.
 pub const MAX_COMPLETIONS: usize = 200;

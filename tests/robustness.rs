@@ -111,13 +111,15 @@ fn analyse_everything(files: &[(String, Vec<u8>)]) {
     }
     let report = threatls::cli::WorkspaceReport {
         workspace: &ws,
+        root: std::path::Path::new("/workspace"),
         paths,
         display: &|p: &str| p.to_owned(),
         source_files: 0,
         skipped: Vec::new(),
     };
     let _ = threatls::cli::render_text(std::slice::from_ref(&report), false);
-    let _ = threatls::cli::render_json(&[report]);
+    let _ = threatls::cli::render_json(std::slice::from_ref(&report));
+    let _ = threatls::cli::render_sarif(&[report], std::path::Path::new("/"));
 }
 
 #[test]

@@ -125,11 +125,12 @@ pub(super) fn collect<'a>(
                             c.shown,
                             m.status.as_str()
                         );
-                        let d = Diagnostic::new(Code::ControlNotImplemented, c.range, msg).with_related(
+                        let mut d = Diagnostic::new(Code::ControlNotImplemented, c.range, msg).with_related(
                             &def.file.path,
                             m.status_range.unwrap_or(def.element.id.range),
                             format!("`{}` is {} here", def.element.id.value, m.status.as_str()),
                         );
+                        d.threat = defined_threat(index, &threat.key);
                         sink(&file.path, d);
                         continue;
                     }
@@ -184,7 +185,9 @@ fn acceptance_holds(
                     "this acceptance of `{}` names no owner or expiry, so it does not count: write them in its description (`-- \"by j.doe until {example}: why\"`) or in the threat's `accepted:` in the model",
                     threat.shown
                 );
-                sink(&file.path, Diagnostic::new(Code::IncompleteAcceptance, a.range, msg));
+                let mut d = Diagnostic::new(Code::IncompleteAcceptance, a.range, msg);
+                d.threat = defined_threat(index, &threat.key);
+                sink(&file.path, d);
                 return None;
             }
         },
@@ -196,10 +199,17 @@ fn acceptance_holds(
             None => "the risk is open again here; mitigate it, or renew the acceptance with a new date".to_owned(),
         };
         let msg = format!("this acceptance of `{}` expired on {until} ({days} days ago); {consequence}", threat.shown);
-        sink(&file.path, Diagnostic::new(Code::ExpiredAcceptance, a.range, msg));
+        let mut d = Diagnostic::new(Code::ExpiredAcceptance, a.range, msg);
+        d.threat = defined_threat(index, &threat.key);
+        sink(&file.path, d);
         return None;
     }
     Some((owner, until))
+}
+
+/// The id of the threat a resolved key stands for, when the workspace defines one.
+fn defined_threat(index: &Index, key: &str) -> Option<String> {
+    index.def(key).filter(|d| d.element.kind == Kind::Threat).map(|d| d.element.id.value.clone())
 }
 
 /// `by <owner> until <YYYY-MM-DD>` (or the other way round) opening a description.

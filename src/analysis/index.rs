@@ -4,7 +4,7 @@ use hashbrown::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::catalog::{Catalog, MitigationTemplate, ThreatClass, View};
-use crate::model::{ClassDef, Element, Kind, TemplateDef};
+use crate::model::{ClassDef, Element, Kind, Spanned, TemplateDef};
 
 use super::{FileKind, SourceFile};
 
@@ -13,6 +13,21 @@ use super::{FileKind, SourceFile};
 pub struct Def<'a> {
     pub file: &'a SourceFile,
     pub element: &'a Element,
+}
+
+impl<'a> Def<'a> {
+    /// The external references the definition writes: a model element's `refs:`, or those on
+    /// the annotation that defines it in code.
+    pub fn ext_refs(self) -> impl Iterator<Item = &'a Spanned<String>> {
+        let range = self.element.range;
+        let inside = move |r: &&Spanned<String>| range.start <= r.range.start && r.range.end <= range.end;
+        // A model's references are sorted by position: skip to the element's.
+        let model = &self.file.model.ext_refs;
+        let first = model.partition_point(|r| r.range.start < range.start);
+        let in_model = model.get(first..).unwrap_or_default().iter().take_while(move |r| r.range.start < range.end);
+        let in_code = self.file.annotations.iter().flat_map(|a| &a.ext_refs);
+        in_model.chain(in_code).filter(inside)
+    }
 }
 
 /// Hashed, not ordered: ids of a large model share long prefixes (`threat-0001`...), which

@@ -176,7 +176,7 @@ fn threat_findings(
         let msg = format!(
             "threat `{id}` names no asset or flow in `affects:`, so no mitigation can be placed against it; add `affects: [<asset-id>]`"
         );
-        sink(&file.path, Diagnostic::new(Code::ThreatAffectsNothing, element.id.range, msg));
+        sink(&file.path, Diagnostic::new(Code::ThreatAffectsNothing, element.id.range, msg).about_threat(id));
     }
     if let Some(acceptance) = &threat.accepted {
         if !acceptance.missing.is_empty() {
@@ -192,7 +192,7 @@ fn threat_findings(
                 "the acceptance of `{id}` has no {keys}, so it does not count: a risk acceptance must say who accepted the risk (`by`), why (`reason`) and until when (`until`){}",
                 if acceptance.missing.contains(&"until") { until } else { String::new() },
             );
-            sink(&file.path, Diagnostic::new(Code::IncompleteAcceptance, acceptance.key, msg));
+            sink(&file.path, Diagnostic::new(Code::IncompleteAcceptance, acceptance.key, msg).about_threat(id));
         }
         if let Some(until) = acceptance.until.as_ref().filter(|u| u.value < today) {
             let days = until.value.days_until(today);
@@ -201,7 +201,7 @@ fn threat_findings(
                 until.value,
                 if days == 1 { "day" } else { "days" },
             );
-            sink(&file.path, Diagnostic::new(Code::ExpiredAcceptance, until.range, msg));
+            sink(&file.path, Diagnostic::new(Code::ExpiredAcceptance, until.range, msg).about_threat(id));
         }
     }
     let ThreatState::Open { uncovered, expired } = state else { return };
@@ -226,7 +226,7 @@ fn threat_findings(
         "threat `{id}` ({}{class}) is open: {why}; implement a mitigation for it, or accept the risk with `accepted:`",
         severity.value.as_str()
     );
-    let mut d = Diagnostic::new(Code::OpenThreat, element.id.range, msg);
+    let mut d = Diagnostic::new(Code::OpenThreat, element.id.range, msg).about_threat(id);
     for m in pending {
         let range = m.mitigation.status_range.unwrap_or(m.element.id.range);
         d = d.with_related(
@@ -348,7 +348,9 @@ fn exposure_finding(
     );
     let mut d = Diagnostic::new(Code::UnmitigatedExposure, exposure.threat.range, msg).with_severity(level);
     if let Some((def, _)) = model_threat {
-        d = d.with_related(&def.file.path, def.element.id.range, format!("`{}` is defined here", def.element.id.value));
+        d = d
+            .with_related(&def.file.path, def.element.id.range, format!("`{}` is defined here", def.element.id.value))
+            .about_threat(&def.element.id.value);
     }
     sink(&exposure.file.path, d);
 }

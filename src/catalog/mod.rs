@@ -13,7 +13,7 @@ mod view;
 
 use std::sync::OnceLock;
 
-pub use refs::{RefInfo, capec_link, cwe_link, reference};
+pub use refs::{RefInfo, capec_link, cwe_link, cwe_number, reference};
 pub use view::{View, inherit};
 
 /// The data files, in the order their entries are listed.

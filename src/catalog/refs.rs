@@ -22,13 +22,18 @@ pub fn capec_link(n: u32) -> String {
     format!("https://capec.mitre.org/data/definitions/{n}.html")
 }
 
+/// The number of a `cwe:CWE-<n>` reference.
+pub fn cwe_number(text: &str) -> Option<u32> {
+    text.strip_prefix("cwe:CWE-")?.parse().ok()
+}
+
 /// What a reference in a known form names; `None` for a reference not in a known form.
 pub fn reference(text: &str) -> Option<RefInfo> {
     let catalog = Catalog::builtin();
     let (prefix, rest) = text.split_once(':')?;
     match prefix {
         "cwe" => {
-            let n: u32 = rest.strip_prefix("CWE-")?.parse().ok()?;
+            let n = cwe_number(text)?;
             let name = catalog.cwe(n).map(|e| e.name.clone());
             let link = cwe_link(n);
             Some(RefInfo { unknown_number: name.is_none(), name, link })

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::render::{WorkspaceReport, render_json, render_text};
-use super::{CheckArgs, ColorChoice, Deny, Format, write_stdout};
+use super::sarif::render_sarif;
+use super::{CheckArgs, CheckFormat, ColorChoice, Deny, write_stdout};
 use crate::analysis::{FileKind, Options, Presence, Workspace};
-use crate::disk::{Walked, display_path, load_workspace, root_of, today_utc};
+use crate::disk::{Walked, display_path, load_workspace, repository_root, root_of, today_utc};
 
 struct Loaded {
     root: PathBuf,
@@ -54,6 +55,7 @@ pub(super) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
                 |p: &&str| ws.file(p).is_some_and(|f| f.presence != Presence::Missing) && under_targets(&l.root, p);
             WorkspaceReport {
                 workspace: ws,
+                root: &l.root,
                 paths: ws.paths().filter(reported).map(str::to_owned).collect(),
                 display,
                 source_files: l.walked.scanned,
@@ -73,12 +75,24 @@ pub(super) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
     }
 
     let (text, summary) = match args.format {
-        Format::Text => render_text(&reports, use_color(args.color)),
-        Format::Json => render_json(&reports),
+        CheckFormat::Text => render_text(&reports, use_color(args.color)),
+        CheckFormat::Json => render_json(&reports),
+        CheckFormat::Sarif => render_sarif(&reports, &sarif_base(&loaded)),
     };
     write_stdout(&text)?;
     let failed = summary.errors > 0 || (args.deny == Some(Deny::Warnings) && summary.warnings > 0);
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// What SARIF URIs are relative to: the repository the workspaces are in, since code scanning
+/// reads paths from the repository's root; the directory holding them all when they are in
+/// several.
+fn sarif_base(loaded: &[Loaded]) -> PathBuf {
+    let mut roots = loaded.iter().map(|l| repository_root(&l.root));
+    let first = roots.next().unwrap_or_default();
+    roots.fold(first, |base, root| {
+        base.ancestors().find(|a| root.starts_with(a)).map_or_else(PathBuf::new, Path::to_path_buf)
+    })
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -6,6 +6,8 @@ mod git;
 mod render;
 mod review;
 mod review_report;
+mod rule_docs;
+mod sarif;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,6 +16,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use render::{Summary, WorkspaceReport, render_json, render_text};
+pub use sarif::render_sarif;
 
 use crate::date::Date;
 
@@ -58,8 +61,8 @@ pub(crate) struct CheckArgs {
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
     /// Make warnings fail the check too (exit code 1).
     #[arg(long, value_name = "LEVEL", value_enum)]
     deny: Option<Deny>,
@@ -98,6 +101,16 @@ enum ReviewFormat {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// `file:line:col: severity[code]: message`, with the source line.
+    Text,
+    /// One JSON document: diagnostics, annotations, skipped files, summary.
+    Json,
+    /// A SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,7 @@
 //! Diagnostics as compiler-style text and as JSON.
 
 use std::fmt::Write;
+use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
@@ -13,6 +14,8 @@ use crate::syntax::{PositionEncoding, TextRange};
 /// The files of one workspace whose diagnostics are reported.
 pub struct WorkspaceReport<'a> {
     pub workspace: &'a Workspace,
+    /// The workspace's root directory, which its paths are relative to.
+    pub root: &'a Path,
     /// Workspace paths to report, in order.
     pub paths: Vec<String>,
     /// How a workspace path is shown to the user.
@@ -41,7 +44,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn of(reports: &[WorkspaceReport<'_>]) -> Summary {
+    pub(super) fn of(reports: &[WorkspaceReport<'_>]) -> Summary {
         let mut summary = Summary::default();
         for report in reports {
             summary.source_files += report.source_files;
@@ -56,7 +59,7 @@ impl Summary {
         summary
     }
 
-    fn count(&mut self, severity: Severity) {
+    pub(super) fn count(&mut self, severity: Severity) {
         match severity {
             Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
@@ -341,17 +344,21 @@ pub fn render_json(reports: &[WorkspaceReport<'_>]) -> (String, Summary) {
             }
         }
         for (path, why) in &report.skipped {
-            let reason = match why {
-                Skipped::TooLarge(len) => format!("{}, over the source file size limit", mib(*len)),
-                Skipped::Binary => "binary".to_owned(),
-                Skipped::Unreadable(reason) => reason.clone(),
-            };
-            skipped.push(JsonSkipped { file: (report.display)(path), reason });
+            skipped.push(JsonSkipped { file: (report.display)(path), reason: skipped_reason(why) });
         }
     }
     let text =
         serde_json::to_string_pretty(&JsonReport { diagnostics, annotations, skipped, summary }).unwrap_or_default();
     (format!("{text}\n"), summary)
+}
+
+/// Why a source file was not read, in a few words.
+pub(super) fn skipped_reason(why: &Skipped) -> String {
+    match why {
+        Skipped::TooLarge(len) => format!("{}, over the source file size limit", mib(*len)),
+        Skipped::Binary => "binary".to_owned(),
+        Skipped::Unreadable(reason) => reason.clone(),
+    }
 }
 
 fn json_diagnostic(

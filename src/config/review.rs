@@ -99,12 +99,18 @@ pub(super) fn parse(table: &DeTable<'_>, out: &mut ReviewConfig, diagnostics: &m
 }
 
 fn checkpoint_of(value: &toml::Spanned<DeValue<'_>>, diagnostics: &mut Vec<Diagnostic>) -> Option<Checkpoint> {
-    let checkpoint = value.get_ref().as_str().and_then(Checkpoint::parse);
+    let written = value.get_ref().as_str();
+    let checkpoint = written.and_then(Checkpoint::parse);
     if checkpoint.is_none() {
         let names: Vec<&str> = Checkpoint::ALL.iter().map(|c| c.as_str()).collect();
-        let message =
-            format!("a checkpoint is one of {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "));
-        diagnostics.push(Diagnostic::new(Code::InvalidValue, span(value.span()), message));
+        let range = span(value.span());
+        let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let d = Diagnostic::new(Code::InvalidValue, range, format!("a checkpoint is one of {list}"));
+        let d = match written.and_then(|w| did_you_mean(w, names.iter().copied())) {
+            Some(s) => d.with_suggestion(range, &format!("\"{s}\"")),
+            None => d,
+        };
+        diagnostics.push(d);
     }
     checkpoint
 }

@@ -10,9 +10,6 @@ use crate::ide;
 use crate::model::Kind;
 use crate::syntax::{LineCol, LineIndex, PositionEncoding, TextRange};
 
-/// Where each rule is documented; a diagnostic's code links to its section.
-const RULES_URL: &str = "https://github.com/threatls/threatls/blob/main/docs/rules.md";
-
 pub(super) fn uri(root: &Path, path: &str) -> Option<Uri> {
     Uri::from_file_path(root.join(path))
 }
@@ -65,10 +62,7 @@ pub(super) fn diagnostic(
         range: range(file, d.range, encoding),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
-        code_description: format!("{RULES_URL}#{}", d.code.as_str())
-            .parse()
-            .ok()
-            .map(|href| lsp::CodeDescription { href }),
+        code_description: d.code.doc_url().parse().ok().map(|href| lsp::CodeDescription { href }),
         source: Some("threatls".to_owned()),
         message: d.message.clone(),
         related_information: (!related.is_empty()).then_some(related),

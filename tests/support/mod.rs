@@ -128,8 +128,14 @@ pub fn check_output(fixture: &Fixture) -> String {
     let paths: Vec<String> = fixture.files.iter().map(|(p, _)| p.clone()).filter(|p| ws.file(p).is_some()).collect();
     let source_files =
         paths.iter().filter(|p| ws.file(p).is_some_and(|f| f.kind == threatls::analysis::FileKind::Code)).count();
-    let report =
-        threatls::cli::WorkspaceReport { workspace: &ws, paths, display: &display, source_files, skipped: Vec::new() };
+    let report = threatls::cli::WorkspaceReport {
+        workspace: &ws,
+        root: std::path::Path::new(""),
+        paths,
+        display: &display,
+        source_files,
+        skipped: Vec::new(),
+    };
     threatls::cli::render_text(&[report], false).0
 }
 
