@@ -13,24 +13,9 @@
 #                code-server's native modules once needs `libkrb5-dev` and a C++ toolchain
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DEBIAN_FRONTEND=noninteractive
+# shellcheck source=../tests/install.sh
+. tests/install.sh
 status=0
-
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
-}
-
-apt_install() {
-  as_root apt-get install -y -qq "$@" >/dev/null 2>&1 || {
-    as_root apt-get update -qq >/dev/null
-    as_root apt-get install -y -qq "$@" >/dev/null
-  }
-}
-
-# Whether every Debian package named is installed.
-installed() {
-  [ "$(dpkg-query -W -f '${Status}\n' "$@" 2>/dev/null | grep -c 'install ok installed')" = "$#" ]
-}
 
 echo "== building the server"
 cargo build --locked --quiet

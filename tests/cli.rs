@@ -225,3 +225,54 @@ fn the_catalog_lists_what_completion_and_hover_draw_on() {
     let text = threatls(&root(), &["catalog"]);
     assert!(stdout(&text).contains("    sql-nosql-injection"), "finer classes are listed under their parent");
 }
+
+/// The README's diagram of the example shop is what `threatls export` prints today (with the
+/// date the other tests use); `UPDATE_EXPECT=1 cargo test` rewrites the block.
+#[test]
+fn the_readme_diagram_is_the_shop_s_export() {
+    let output = threatls(&root(), &["export", "--format", "mermaid", "examples/shop", "--today", "2026-11-22"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let diagram = stdout(&output);
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme.find("```mermaid\n").expect("README.md shows the shop's diagram in a ```mermaid block")
+        + "```mermaid\n".len();
+    let end = start + readme[start..].find("```\n").expect("the ```mermaid block ends");
+    if readme[start..end] != diagram && std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, format!("{}{diagram}{}", &readme[..start], &readme[end..])).unwrap();
+        return;
+    }
+    assert!(
+        readme[start..end] == diagram,
+        "README.md's diagram is not what `threatls export --format mermaid examples/shop` prints; \
+         UPDATE_EXPECT=1 cargo test --test cli rewrites it. It prints:\n{diagram}"
+    );
+}
+
+#[test]
+fn export_prints_each_format_and_fails_as_check_does() {
+    let shop = root().join("examples/shop");
+    let export = |dir: &Path, args: &[&str]| threatls(dir, &[&["export", "--today", "2026-11-22"], args].concat());
+    let mermaid = export(&shop, &["--format", "mermaid"]);
+    assert_eq!(mermaid.status.code(), Some(0));
+    assert!(stdout(&mermaid).starts_with("flowchart LR\n"));
+    let from_a_file = export(&root(), &["--format", "mermaid", "examples/shop/payments/threatmodel.yaml"]);
+    assert_eq!(stdout(&from_a_file), stdout(&mermaid), "a file exports its whole workspace");
+    let dot = export(&shop, &["--format", "dot"]);
+    assert!(stdout(&dot).starts_with("digraph threatmodel {\n"));
+    let report = stdout(&export(&shop, &["--format", "markdown"]));
+    for heading in ["# Threat model: Acme web shop\n", "## Open threats\n", "## Mitigations\n", "## Acceptances\n"] {
+        assert!(report.contains(heading), "{heading:?} missing in:\n{report}");
+    }
+    assert!(report.contains("  - in code at `services/billing/invoices.go:38` on `shop-api`"), "{report}");
+    assert!(report.ends_with(&format!("```mermaid\n{}```\n", stdout(&mermaid))), "{report}");
+
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("threatls.toml"), "").unwrap();
+    let output = export(empty.path(), &["--format", "dot"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no threat-model files"));
+    assert_eq!(export(&shop, &["--format", "svg"]).status.code(), Some(2));
+    assert_eq!(export(&shop, &[]).status.code(), Some(2), "--format is required");
+    assert_eq!(export(&shop, &["--format", "dot", "no-such-dir"]).status.code(), Some(2));
+}

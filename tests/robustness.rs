@@ -120,26 +120,30 @@ fn analyse_everything(files: &[(String, Vec<u8>)]) {
     let _ = threatls::cli::render_text(std::slice::from_ref(&report), false);
     let _ = threatls::cli::render_json(std::slice::from_ref(&report));
     let _ = threatls::cli::render_sarif(&[report], std::path::Path::new("/"));
+    for format in threatls::export::Format::ALL {
+        let _ = threatls::export::export(&ws, format);
+    }
 }
 
 #[test]
 fn mutated_fixtures_never_panic() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rules = std::fs::read_dir(root.join("tests/fixtures/rules")).unwrap().map(|e| e.unwrap().path());
+    let cases = rules.flat_map(|dir| [dir.join("fail.yaml"), dir.join("pass.yaml")]);
+    // The export fixtures, for their boundaries, flows and hostile text.
+    let exports = std::fs::read_dir(root.join("tests/export")).unwrap().map(|e| e.unwrap().path());
     let mut seeds: Vec<Vec<(String, Vec<u8>)>> = Vec::new();
-    for entry in std::fs::read_dir(root).unwrap() {
-        for case in ["fail.yaml", "pass.yaml"] {
-            let text = std::fs::read_to_string(entry.as_ref().unwrap().path().join(case)).unwrap();
-            let fixture = support::parse_fixture(&text);
-            let files = fixture
-                .files
-                .into_iter()
-                .filter_map(|(p, input)| match input {
-                    FileInput::Bytes(b) if b.len() < 100_000 => Some((p, b)),
-                    _ => None,
-                })
-                .collect();
-            seeds.push(files);
-        }
+    for case in cases.chain(exports.filter(|p| p.extension().is_some_and(|e| e == "yaml"))) {
+        let fixture = support::parse_fixture(&std::fs::read_to_string(case).unwrap());
+        let files = fixture
+            .files
+            .into_iter()
+            .filter_map(|(p, input)| match input {
+                FileInput::Bytes(b) if b.len() < 100_000 => Some((p, b)),
+                _ => None,
+            })
+            .collect();
+        seeds.push(files);
     }
     let mut rng = Rng(0x5EED_CAFE_F00D_D00D);
     let mut runs = 0;

@@ -69,6 +69,16 @@ pub(super) struct CodeMitigation<'a> {
     pub control: Option<Cow<'a, str>>,
 }
 
+/// An annotation that counts as evidence: an `@exposes` (or `@confirmed`), a `@mitigates`
+/// whose control is in place, an `@accepts` that holds, a `@transfers`.
+pub(super) struct Place<'a> {
+    pub file: &'a SourceFile,
+    pub annotation: &'a Annotation,
+    pub threat: Cow<'a, str>,
+    pub asset: Cow<'a, str>,
+    pub control: Option<Cow<'a, str>>,
+}
+
 /// Keys borrow from the annotations where they can: a workspace has tens of thousands.
 #[derive(Default)]
 pub(super) struct CodeFacts<'a> {
@@ -83,6 +93,9 @@ pub(super) struct CodeFacts<'a> {
     pub transferred: HashSet<(Cow<'a, str>, Cow<'a, str>)>,
     /// Whether the workspace has any annotation at all.
     pub any: bool,
+    /// Every annotation above in path order, then source order; kept only when asked for
+    /// (reports), since the checks that run after each keystroke do not need it.
+    pub places: Vec<Place<'a>>,
 }
 
 pub(super) fn collect<'a>(
@@ -91,6 +104,7 @@ pub(super) fn collect<'a>(
     names: &'a OnceLock<Arc<NameTable>>,
     previous_names: Option<&'a Arc<NameTable>>,
     today: Date,
+    keep_places: bool,
     sink: &mut impl FnMut(&str, Diagnostic),
 ) -> CodeFacts<'a> {
     let resolver = Resolver { index, files: *files, names, previous_names };
@@ -112,6 +126,13 @@ pub(super) fn collect<'a>(
                 first.get_or_insert(resolved);
             }
             let (Some(threat), Some(asset)) = (threat, asset) else { continue };
+            let place = keep_places.then(|| Place {
+                file,
+                annotation: a,
+                threat: threat.key.clone(),
+                asset: asset.key.clone(),
+                control: None,
+            });
             match a.verb {
                 Verb::Mitigates => {
                     // Code that names a control the model says is not in place is not evidence.
@@ -134,6 +155,8 @@ pub(super) fn collect<'a>(
                         sink(&file.path, d);
                         continue;
                     }
+                    let control_key = control.as_ref().map(|c| c.key.clone());
+                    facts.places.extend(place.map(|p| Place { control: control_key, ..p }));
                     facts.mitigated.entry(threat.key.clone()).or_default().insert(asset.key.clone());
                     facts.mitigations.push(CodeMitigation {
                         threat: threat.key,
@@ -142,14 +165,17 @@ pub(super) fn collect<'a>(
                     });
                 }
                 Verb::Exposes | Verb::Confirmed => {
+                    facts.places.extend(place);
                     facts.exposures.push(Exposure { file, annotation: a, threat, asset })
                 }
                 Verb::Accepts => {
                     if let Some(holds) = acceptance_holds(file, a, &threat, index, today, sink) {
+                        facts.places.extend(place);
                         facts.accepted.insert((threat.key, asset.key), holds);
                     }
                 }
                 Verb::Transfers => {
+                    facts.places.extend(place);
                     facts.transferred.insert((threat.key, asset.key));
                 }
                 _ => {}

@@ -33,7 +33,7 @@ pub(super) fn check(files: &Analysed<'_>, index: &Index, sink: &mut impl FnMut(&
     // The first boundary-crossing flow of each asset.
     let mut crossing: HashMap<&str, &str> = HashMap::new();
     for flow in elements() {
-        let Detail::Flow { from: Some(from), to: Some(to) } = &flow.detail else { continue };
+        let Detail::Flow { from: Some(from), to: Some(to), .. } = &flow.detail else { continue };
         let (Some(a), Some(b)) = (asset(index, &from.value), asset(index, &to.value)) else { continue };
         if boundary(a) != boundary(b) {
             crossing.entry(a.id.value.as_str()).or_insert(&flow.id.value);

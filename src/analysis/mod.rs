@@ -6,6 +6,7 @@
 
 mod code;
 mod coverage;
+mod evidence;
 mod index;
 mod names;
 mod occurrences;
@@ -17,6 +18,7 @@ mod validate;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+pub use evidence::{CodePlace, Evidence};
 pub use index::{Def, Index};
 pub use names::{Group, NameTable};
 pub use occurrences::{Occurrence, Occurrences};
@@ -68,6 +70,7 @@ pub struct Analysis {
     pub index: Index,
     names: OnceLock<Arc<NameTable>>,
     occurrences: OnceLock<Occurrences>,
+    evidence: OnceLock<Evidence>,
     pub threat_states: hashbrown::HashMap<String, ThreatState>,
     /// Diagnostics that need more than one file, by path.
     diagnostics: BTreeMap<String, Vec<Diagnostic>>,
@@ -233,6 +236,19 @@ impl Workspace {
         self.analysis().occurrences.get_or_init(|| Occurrences::build(self.relevant.values(), self.names())).of(id)
     }
 
+    /// Where code exposes, mitigates, accepts and transfers threats, place by place. Collected
+    /// on first use: only reports need it.
+    pub fn evidence(&self) -> &Evidence {
+        let analysis = self.analysis();
+        analysis.evidence.get_or_init(|| {
+            let files = self.analysed();
+            let (today, previous) = (self.options.today, self.previous_names.as_ref());
+            // The checks already reported every diagnostic this pass finds again.
+            let facts = code::collect(&files, &analysis.index, &analysis.names, previous, today, true, &mut |_, _| {});
+            Evidence::of(facts)
+        })
+    }
+
     /// The files that may have diagnostics (others certainly have none), without computing
     /// every file's list: a face publishing after each keystroke need not look at the rest.
     pub fn paths_with_diagnostics(&self) -> impl Iterator<Item = &str> {
@@ -307,10 +323,10 @@ impl Analysis {
         validate::check(files, &index, &mut sink);
         coverage::check(files, &index, &mut sink);
         let names = OnceLock::new();
-        let code = code::collect(files, &index, &names, previous_names, options.today, &mut sink);
+        let code = code::collect(files, &index, &names, previous_names, options.today, false, &mut sink);
         let threat_states = threats::check(files, &index, options, &code, &mut sink);
         // The code facts borrow the index and the name table, which move into the analysis.
         drop(code);
-        Analysis { index, names, occurrences: OnceLock::new(), threat_states, diagnostics }
+        Analysis { index, names, occurrences: OnceLock::new(), evidence: OnceLock::new(), threat_states, diagnostics }
     }
 }

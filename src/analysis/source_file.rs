@@ -290,7 +290,7 @@ fn definition(a: &Annotation) -> Option<Element> {
     let (kind, detail) = match a.verb {
         Verb::Asset => (Kind::Asset, Detail::Asset { asset_kind: None, boundary: None }),
         Verb::Actor => (Kind::Asset, Detail::Asset { asset_kind: None, boundary: None }),
-        Verb::Boundary => (Kind::Boundary, Detail::Boundary),
+        Verb::Boundary => (Kind::Boundary, Detail::Boundary { parent: None }),
         Verb::Threat => (
             Kind::Threat,
             Detail::Threat(Threat {

@@ -19,9 +19,11 @@ pub enum ThreatState {
     Mitigated { by: Vec<String>, in_code: usize },
     /// A complete acceptance holds until `until` (inclusive).
     Accepted { by: String, until: Date },
-    /// Neither. `uncovered` lists the affected targets no effective mitigation covers;
-    /// `expired` is set when an acceptance has lapsed.
-    Open { uncovered: Vec<String>, expired: Option<Date> },
+    /// Neither. `uncovered` lists the affected targets no effective mitigation covers, as
+    /// written; `uncovered_keys` the same targets as keys (element ids, or the implicit keys of
+    /// names in code), for faces that match them with assets and flows. `expired` is set when
+    /// an acceptance has lapsed.
+    Open { uncovered: Vec<String>, uncovered_keys: Vec<String>, expired: Option<Date> },
 }
 
 struct MitigationRef<'a> {
@@ -151,14 +153,12 @@ fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], in_code: &InCode<'
     {
         return ThreatState::Accepted { by: (*by).to_owned(), until: *until };
     }
-    ThreatState::Open {
-        uncovered: ordered
-            .into_iter()
-            .filter(|(key, _)| !covered.contains(key))
-            .map(|(_, shown)| shown.to_string())
-            .collect(),
-        expired: valid.map(|(_, _, until)| until.value),
-    }
+    let (uncovered_keys, uncovered) = ordered
+        .into_iter()
+        .filter(|(key, _)| !covered.contains(key))
+        .map(|(k, s)| (k.to_owned(), s.to_string()))
+        .unzip();
+    ThreatState::Open { uncovered, uncovered_keys, expired: valid.map(|(_, _, until)| until.value) }
 }
 
 fn threat_findings(
@@ -204,7 +204,7 @@ fn threat_findings(
             sink(&file.path, Diagnostic::new(Code::ExpiredAcceptance, until.range, msg).about_threat(id));
         }
     }
-    let ThreatState::Open { uncovered, expired } = state else { return };
+    let ThreatState::Open { uncovered, expired, .. } = state else { return };
     let Some(severity) = threat.severity.as_ref().filter(|s| s.value >= Severity::High) else { return };
     let class = threat.class.as_ref().map_or(String::new(), |c| format!(", {}", c.value));
     let mut why = if uncovered.is_empty() {
@@ -303,11 +303,9 @@ fn exposure_finding(
 ) {
     let (threat, asset) = (&exposure.threat.key, &exposure.asset.key);
     let in_code = code.mitigated.get(threat).is_some_and(|assets| assets.contains(asset));
-    let in_model = by_threat.get(threat.as_ref()).is_some_and(|ms| {
-        ms.iter()
-            .filter(|m| m.mitigation.status.is_effective())
-            .any(|m| m.mitigation.on.as_ref().is_none_or(|on| on.iter().any(|t| t.value == *asset)))
-    });
+    let in_model = by_threat
+        .get(threat.as_ref())
+        .is_some_and(|ms| ms.iter().filter(|m| m.mitigation.status.is_effective()).any(|m| m.mitigation.covers(asset)));
     let pair = (threat.clone(), asset.clone());
     let accepted =
         matches!(states.get(threat.as_ref()), Some(ThreatState::Accepted { .. })) || code.accepted.contains_key(&pair);
@@ -383,7 +381,7 @@ fn unbacked_mitigations(files: &Analysed<'_>, code: &CodeFacts<'_>, sink: &mut i
                     .iter()
                     .filter_map(|t| unnamed.get(t.value.as_str()))
                     .flatten()
-                    .any(|asset| m.on.as_ref().is_none_or(|on| on.iter().any(|o| o.value == *asset)));
+                    .any(|asset| m.covers(asset));
             if backed {
                 continue;
             }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use super::render::{WorkspaceReport, render_json, render_text};
 use super::sarif::render_sarif;
-use super::{CheckArgs, CheckFormat, ColorChoice, Deny, write_stdout};
+use super::{CheckArgs, CheckFormat, ColorChoice, Deny, canonical, current_dir, write_stdout};
 use crate::analysis::{FileKind, Options, Presence, Workspace};
 use crate::disk::{Walked, display_path, load_workspace, repository_root, root_of, today_utc};
 
@@ -18,13 +18,12 @@ struct Loaded {
 }
 
 pub(super) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let cwd = current_dir()?;
     let today = args.today.map_or_else(today_utc, Ok)?;
     let requested: Vec<PathBuf> = if args.paths.is_empty() { vec![cwd.clone()] } else { args.paths.clone() };
     let mut targets = Vec::new();
     for path in &requested {
-        targets.push(path.canonicalize().map_err(|e| format!("cannot read `{}`: {e}", path.display()))?);
+        targets.push(canonical(path)?);
     }
 
     // Each requested path lies in the workspace of its nearest root; sub-projects with their

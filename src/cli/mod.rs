@@ -2,6 +2,7 @@
 
 mod catalog;
 mod check;
+mod export;
 mod git;
 mod render;
 mod review;
@@ -10,7 +11,7 @@ mod rule_docs;
 mod sarif;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -36,6 +37,8 @@ struct Cli {
 enum Command {
     /// Validate the threat-model files under PATHs (default: the current directory).
     Check(CheckArgs),
+    /// Print the data-flow diagram (Mermaid, DOT) or a Markdown report of the workspace of PATH.
+    Export(ExportArgs),
     /// Print the JSON Schema of the threat-model format.
     Schema,
     /// List the built-in catalog: threat classes, mitigation templates and reference ids.
@@ -72,6 +75,36 @@ pub(crate) struct CheckArgs {
     /// When to color the text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExportArgs {
+    /// A directory or file of the workspace to export (default: the current directory).
+    #[arg(value_name = "PATH")]
+    path: Option<PathBuf>,
+    /// What to print: a Mermaid flowchart, a Graphviz DOT graph, or a Markdown report.
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+    /// The date to judge acceptances against, `YYYY-MM-DD` (default: today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    Mermaid,
+    Dot,
+    Markdown,
+}
+
+impl From<ExportFormat> for crate::export::Format {
+    fn from(f: ExportFormat) -> crate::export::Format {
+        match f {
+            ExportFormat::Mermaid => crate::export::Format::Mermaid,
+            ExportFormat::Dot => crate::export::Format::Dot,
+            ExportFormat::Markdown => crate::export::Format::Markdown,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -141,6 +174,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Review(args) => review::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Lsp { .. } => return crate::lsp::run(),
         Command::Catalog { format } => {
             write_stdout(&catalog::render(format == Format::Json)).map(|()| ExitCode::SUCCESS)
@@ -155,6 +189,17 @@ pub fn main() -> ExitCode {
         let _ = writeln!(std::io::stderr().lock(), "threatls: {message}");
         ExitCode::from(2)
     })
+}
+
+/// The current directory, canonical when it can be.
+fn current_dir() -> Result<PathBuf, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    Ok(cwd.canonicalize().unwrap_or(cwd))
+}
+
+/// A path given on the command line, canonical (it must exist).
+fn canonical(path: &Path) -> Result<PathBuf, String> {
+    path.canonicalize().map_err(|e| format!("cannot read `{}`: {e}", path.display()))
 }
 
 /// Writes to stdout; a closed pipe (`threatls check | head`) is not an error.

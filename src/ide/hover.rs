@@ -70,7 +70,7 @@ fn element_card(ws: &Workspace, id: &str) -> Option<String> {
                 Some(ThreatState::Accepted { by, until }) => {
                     let _ = writeln!(out, "Accepted by {by} until {until}.\n");
                 }
-                Some(ThreatState::Open { uncovered, expired }) => {
+                Some(ThreatState::Open { uncovered, expired, .. }) => {
                     let mut why = if uncovered.is_empty() {
                         "no implemented mitigation counters it".to_owned()
                     } else {
@@ -115,7 +115,7 @@ fn element_card(ws: &Workspace, id: &str) -> Option<String> {
                 let _ = writeln!(out, "- Threats: {}", threats.join(", "));
             }
         }
-        Detail::Flow { from, to } => {
+        Detail::Flow { from, to, .. } => {
             let end = |e: &Option<crate::model::Spanned<String>>| {
                 e.as_ref().map_or("?".to_owned(), |s| format!("`{}`", s.value))
             };
@@ -125,7 +125,7 @@ fn element_card(ws: &Workspace, id: &str) -> Option<String> {
                 let _ = writeln!(out, "- Threats: {}", threats.join(", "));
             }
         }
-        Detail::Boundary | Detail::Data { .. } => {}
+        Detail::Boundary { .. } | Detail::Data { .. } => {}
     }
     if in_code > 0 {
         let _ = writeln!(out, "- Referenced in {in_code} {} in code", if in_code == 1 { "place" } else { "places" });

@@ -1,6 +1,7 @@
 //! The language-server face: the only module that knows LSP, JSON-RPC and tokio. It keeps the
 //! open documents, converts positions and types, and answers from the analysis core.
 
+mod commands;
 mod convert;
 mod document;
 mod publish;

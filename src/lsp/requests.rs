@@ -40,6 +40,10 @@ pub(super) fn capabilities(utf8: bool, pull: bool) -> lsp::ServerCapabilities {
             ..lsp::CodeActionOptions::default()
         })),
         code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
+        execute_command_provider: Some(lsp::ExecuteCommandOptions {
+            commands: super::commands::all(),
+            work_done_progress_options: Default::default(),
+        }),
         semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
             lsp::SemanticTokensOptions {
                 legend: convert::token_legend(),
@@ -130,7 +134,7 @@ impl Backend {
 
 /// Runs `f` on a blocking thread; a panic in it answers this request with an error, and the
 /// server carries on.
-async fn run<T: Send + 'static>(what: &'static str, f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+pub(super) async fn run<T: Send + 'static>(what: &'static str, f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| Error {
         code: ErrorCode::InternalError,
         message: format!(
@@ -148,7 +152,7 @@ impl Backend {
     }
 }
 
-fn invalid(message: String) -> Error {
+pub(super) fn invalid(message: String) -> Error {
     Error { code: ErrorCode::InvalidParams, message: message.into(), data: None }
 }
 

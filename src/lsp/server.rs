@@ -380,6 +380,10 @@ impl LanguageServer for Backend {
         requests::semantic_tokens(self, params).await
     }
 
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<lsp::LSPAny>> {
+        super::commands::execute(self, params).await
+    }
+
     async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> Result<lsp::DocumentDiagnosticReportResult> {
         requests::document_diagnostics(self, params).await
     }

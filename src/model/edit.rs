@@ -64,11 +64,13 @@ impl Shift for Element {
                 asset_kind.shift_from(at, delta);
                 boundary.shift_from(at, delta);
             }
-            Detail::Boundary => {}
+            Detail::Boundary { parent } => parent.shift_from(at, delta),
             Detail::Data { classification } => classification.shift_from(at, delta),
-            Detail::Flow { from, to } => {
+            Detail::Flow { from, to, via, data } => {
                 from.shift_from(at, delta);
                 to.shift_from(at, delta);
+                via.shift_from(at, delta);
+                data.shift_from(at, delta);
             }
             Detail::Threat(t) => t.shift_from(at, delta),
             Detail::Mitigation(m) => m.shift_from(at, delta),

@@ -194,9 +194,14 @@ impl Lowerer<'_> {
         let Some(f) = self.object(node, shape, Some(&format!("each entry of `{section}`"))) else { return };
         let detail = match kind {
             Kind::Asset => Detail::Asset { asset_kind: f.text("kind"), boundary: f.text("boundary") },
-            Kind::Boundary => Detail::Boundary,
+            Kind::Boundary => Detail::Boundary { parent: f.text("parent") },
             Kind::Data => Detail::Data { classification: f.text("classification") },
-            Kind::Flow => Detail::Flow { from: f.text("from"), to: f.text("to") },
+            Kind::Flow => Detail::Flow {
+                from: f.text("from"),
+                to: f.text("to"),
+                via: f.text("via"),
+                data: f.list("data").unwrap_or_default(),
+            },
             Kind::Threat => Detail::Threat(Threat {
                 class: f.text("class"),
                 severity: f

@@ -115,10 +115,25 @@ pub struct Element {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Detail {
-    Asset { asset_kind: Option<Spanned<String>>, boundary: Option<Spanned<String>> },
-    Boundary,
-    Data { classification: Option<Spanned<String>> },
-    Flow { from: Option<Spanned<String>>, to: Option<Spanned<String>> },
+    Asset {
+        asset_kind: Option<Spanned<String>>,
+        boundary: Option<Spanned<String>>,
+    },
+    Boundary {
+        /// The boundary this one sits inside.
+        parent: Option<Spanned<String>>,
+    },
+    Data {
+        classification: Option<Spanned<String>>,
+    },
+    Flow {
+        from: Option<Spanned<String>>,
+        to: Option<Spanned<String>>,
+        /// The channel or protocol (`via:`).
+        via: Option<Spanned<String>>,
+        /// The data items that move.
+        data: Vec<Spanned<String>>,
+    },
     Threat(Threat),
     Mitigation(Mitigation),
 }
@@ -181,6 +196,14 @@ pub struct Mitigation {
     pub on: Option<Vec<Spanned<String>>>,
     pub status: Status,
     pub status_range: Option<TextRange>,
+}
+
+impl Mitigation {
+    /// Whether it protects `target` (an asset or flow id) when in place: `on:` names it, or
+    /// there is no `on:`.
+    pub fn covers(&self, target: &str) -> bool {
+        self.on.as_ref().is_none_or(|on| on.iter().any(|t| t.value == target))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -94,7 +94,7 @@ fn touches(element: &Element) -> Vec<String> {
     match &element.detail {
         Detail::Threat(t) => out.extend(t.affects.iter().map(|a| a.value.clone())),
         Detail::Mitigation(m) => out.extend(m.on.iter().flatten().map(|a| a.value.clone())),
-        Detail::Flow { from, to } => out.extend([from, to].into_iter().flatten().map(|a| a.value.clone())),
+        Detail::Flow { from, to, .. } => out.extend([from, to].into_iter().flatten().map(|a| a.value.clone())),
         _ => {}
     }
     out

@@ -83,6 +83,7 @@ async fn lifecycle_and_negotiated_position_encoding() {
         "codeActionProvider",
         "codeLensProvider",
         "semanticTokensProvider",
+        "executeCommandProvider",
     ] {
         assert!(!caps[provider].is_null(), "{provider} missing");
     }
@@ -245,6 +246,54 @@ async fn editor_features_on_a_model_and_its_code() {
     let data = tokens["result"]["data"].as_array().unwrap();
     assert_eq!(data.len() % 5, 0);
     assert_eq!(&data[..5], &[json!(2), json!(3), json!(8), json!(0), json!(0)], "`@exposes` on line 3 is a keyword");
+    client.shutdown().await;
+}
+
+/// What `threatls export` prints for the workspace in `dir`.
+fn export(dir: &Path, format: &str) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_threatls"))
+        .args(["export", "--format", format, ".", "--today", TODAY])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// `threatls.diagram` answers with what `threatls export` prints, for a folder or any file of
+/// the workspace, and draws the editor's unsaved text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_diagram_command_draws_what_export_prints() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop").canonicalize().unwrap();
+    let mut client = Client::start();
+    let response = client.initialize(&dir, json!({}), json!({ "threatls": { "today": TODAY } })).await;
+    let commands = &response["result"]["capabilities"]["executeCommandProvider"]["commands"];
+    assert_eq!(commands, &json!(["threatls.diagram"]));
+    let model = dir.join("threatmodel.yaml");
+    let command = |args: Value| json!({ "command": "threatls.diagram", "arguments": [args] });
+    for (format, args) in [
+        ("mermaid", json!({ "uri": uri(&dir), "format": "mermaid" })),
+        ("dot", json!({ "uri": uri(&model), "format": "dot" })),
+        ("markdown", json!({ "root": uri(&dir), "format": "markdown" })),
+    ] {
+        let answer = client.request("workspace/executeCommand", command(args)).await;
+        assert_eq!(answer["result"].as_str(), Some(export(&dir, format).as_str()), "{format}: {answer}");
+    }
+    let bare = client.request("workspace/executeCommand", json!({ "command": "threatls.diagram" })).await;
+    assert_eq!(bare["result"].as_str(), Some(export(&dir, "mermaid").as_str()), "the first folder, in Mermaid");
+
+    let edited = std::fs::read_to_string(&model).unwrap().replace("name: Storefront", "name: Shopfront");
+    client.open(&model, &edited).await;
+    let answer = client.request("workspace/executeCommand", command(json!({ "uri": uri(&model) }))).await;
+    let text = answer["result"].as_str().unwrap();
+    assert!(text.contains("([\"Shopfront\"])") && !text.contains("Storefront"), "{text}");
+
+    let unknown = client.request("workspace/executeCommand", json!({ "command": "threatls.nope" })).await;
+    assert!(unknown["error"]["message"].as_str().unwrap().contains("unknown command"), "{unknown}");
+    let png = client.request("workspace/executeCommand", command(json!({ "format": "png" }))).await;
+    assert!(png["error"]["message"].as_str().unwrap().contains("not a format"), "{png}");
+    let typo = client.request("workspace/executeCommand", command(json!({ "url": uri(&dir) }))).await;
+    assert!(typo["error"]["message"].as_str().unwrap().contains("unknown field"), "{typo}");
     client.shutdown().await;
 }
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it. Installs what the tests need when it is missing, from
+# the package registries only: Graphviz (apt-get) for tests/graphviz.rs, Mermaid's parser (npm,
+# under target/mermaid/) for tests/mermaid/check.sh, and the editors (see editors/test.sh).
+set -euo pipefail
+cd "$(dirname "$0")"
+# shellcheck source=tests/install.sh
+. tests/install.sh
+
+command -v dot >/dev/null || apt_install graphviz
+cargo test --locked
+tests/mermaid/check.sh
+editors/test.sh
