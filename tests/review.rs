@@ -305,6 +305,19 @@ fn a_base_that_is_no_revision_is_a_usage_error() {
 }
 
 #[test]
+fn outside_a_repository_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("threatls.toml"), "").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_threatls"))
+        .current_dir(dir.path())
+        .args(["review", "--base", "main"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not in a git repository"), "{out:?}");
+}
+
+#[test]
 fn the_markdown_is_a_checklist() {
     let dir = base();
     apply(dir.path(), &Append("app.go", FLOW));

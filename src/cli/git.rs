@@ -37,6 +37,9 @@ pub(super) fn resolve(dir: &Path, rev: &str) -> Result<String, String> {
     if rev.starts_with('-') {
         return Err(format!("`{rev}` is not a revision"));
     }
+    run(dir, &["rev-parse", "--is-inside-work-tree"]).map_err(|_| {
+        format!("`{}` is not in a git repository, so there is no `{rev}` to compare with", dir.display())
+    })?;
     let out = run(dir, &["rev-parse", "--verify", "--quiet", "--end-of-options", &format!("{rev}^{{commit}}")])
         .map_err(|_| format!("`{rev}` names no commit in the repository at `{}`", dir.display()))?;
     Ok(String::from_utf8_lossy(&out).trim().to_owned())
