@@ -15,7 +15,7 @@ source files, 5% of them annotated. The benchmark measures
 
 and prints the 50th, 95th and 99th percentiles and the maximum of each, against the targets.
 
-    python3 bench/lsp.py [--files N] [--threats N] [--rounds N] [--dir PATH]
+    python3 bench/lsp.py [--files N] [--threats N] [--rounds N] [--dir PATH] [--binary PATH]
 """
 
 import argparse
@@ -135,11 +135,15 @@ def main():
     parser.add_argument("--threats", type=int, default=5_000)
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--dir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "threatls-bench-lsp"))
+    parser.add_argument("--binary", help="a threatls binary to measure instead of building this checkout's "
+                        "(to compare two builds on the same machine in turn)")
     args = parser.parse_args()
 
-    print("building threatls (release)...", flush=True)
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    binary = os.path.join(ROOT, "target", "release", "threatls")
+    binary = args.binary
+    if binary is None:
+        print("building threatls (release)...", flush=True)
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        binary = os.path.join(ROOT, "target", "release", "threatls")
     ensure(args.dir, args.files, args.threats, sizes=(200, 2_000))
     model_path = os.path.join(args.dir, "threatmodel.yaml")
     model = open(model_path).read()
@@ -178,19 +182,21 @@ def main():
     times = {name: [] for name in ("edit", "completion model", "completion code", "hover model", "hover code",
                                    "definition")}
 
-    # Edits: a typo in a severity and its fix, in turn; each changes the model's diagnostics.
+    # Edits as typing makes them: a letter typed after a severity (a typo), then deleted, in turn;
+    # each changes the model's diagnostics, and moves everything after it by one byte.
     version = 1
     for round_ in range(args.rounds):
         version += 1
-        word = "mediun" if round_ % 2 == 0 else "medium"
-        change = {"range": {"start": {"line": severity_line, "character": 14},
-                            "end": {"line": severity_line, "character": 20}}, "text": word}
+        typo = round_ % 2 == 0
+        end = 20 if typo else 21
+        change = {"range": {"start": {"line": severity_line, "character": 20},
+                            "end": {"line": severity_line, "character": end}}, "text": "m" if typo else ""}
         sent = time.perf_counter()
         server.notify("textDocument/didChange", {"textDocument": {"uri": uri(model_path), "version": version},
                                                  "contentChanges": [change]})
         arrived, message = server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                                        and m["params"]["uri"] == uri(model_path) and m["params"].get("version") == version)
-        expected = 1 if word == "mediun" else 0
+        expected = 1 if typo else 0
         if len(message["params"]["diagnostics"]) != expected:
             sys.exit(f"edit {round_}: expected {expected} diagnostics, got {message['params']['diagnostics']}")
         times["edit"].append((arrived - sent) * 1000)

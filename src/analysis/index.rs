@@ -35,14 +35,43 @@ impl<'a> Def<'a> {
 #[derive(Debug, Default)]
 pub struct Index {
     /// Every definition of each element id, in path order then source order.
-    elements: HashMap<Arc<str>, Vec<(Arc<SourceFile>, usize)>>,
+    elements: HashMap<Arc<str>, Defs>,
     /// Every definition of each team-defined class id.
-    classes: HashMap<Arc<str>, Vec<(Arc<SourceFile>, usize)>>,
+    classes: HashMap<Arc<str>, Defs>,
     /// Every definition of each team-defined mitigation template id.
-    templates: HashMap<Arc<str>, Vec<(Arc<SourceFile>, usize)>>,
+    templates: HashMap<Arc<str>, Defs>,
     /// The team's classes and templates (first definitions), as catalog entries.
     team: Catalog,
     sorted_ids: OnceLock<Vec<Arc<str>>>,
+}
+
+/// The definitions of one id, as a file and a position in one of its lists. An id almost always
+/// has one, so the first is held inline: the index is built again after every edit, and a list
+/// per id was a heap allocation per element of the model.
+#[derive(Debug)]
+struct Defs {
+    first: (Arc<SourceFile>, usize),
+    more: Vec<(Arc<SourceFile>, usize)>,
+}
+
+impl Defs {
+    /// Adds a definition of the id under `key`, and says whether it is the first.
+    fn add(map: &mut HashMap<Arc<str>, Defs>, key: &str, def: (Arc<SourceFile>, usize)) -> bool {
+        match map.get_mut(key) {
+            Some(defs) => {
+                defs.more.push(def);
+                false
+            }
+            None => {
+                map.insert(Arc::from(key), Defs { first: def, more: Vec::new() });
+                true
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(Arc<SourceFile>, usize)> {
+        std::iter::once(&self.first).chain(&self.more)
+    }
 }
 
 impl Index {
@@ -54,24 +83,30 @@ impl Index {
             .filter(|f| !f.model.elements.is_empty() || !f.model.classes.is_empty() || !f.model.templates.is_empty())
             .collect();
         files.sort_by_cached_key(|f| (f.kind != FileKind::Model, f.path.matches('/').count(), f.path.as_str()));
-        let mut index = Index::default();
+        let count = |list: fn(&SourceFile) -> usize| files.iter().map(|f| list(f)).sum();
+        let mut index = Index {
+            elements: HashMap::with_capacity(count(|f| f.model.elements.len())),
+            classes: HashMap::with_capacity(count(|f| f.model.classes.len())),
+            templates: HashMap::with_capacity(count(|f| f.model.templates.len())),
+            ..Index::default()
+        };
         for file in files {
             for (i, e) in file.model.elements.iter().enumerate() {
-                index.elements.entry(Arc::from(e.id.value.as_str())).or_default().push((Arc::clone(file), i));
+                Defs::add(&mut index.elements, &e.id.value, (Arc::clone(file), i));
             }
             for (i, c) in file.model.classes.iter().enumerate() {
-                let defs = index.classes.entry(Arc::from(c.id.value.as_str())).or_default();
-                if defs.is_empty() && !View::builtin().is_builtin(&c.id.value) {
+                if Defs::add(&mut index.classes, &c.id.value, (Arc::clone(file), i))
+                    && !View::builtin().is_builtin(&c.id.value)
+                {
                     index.team.classes.push(team_class(c));
                 }
-                defs.push((Arc::clone(file), i));
             }
             for (i, t) in file.model.templates.iter().enumerate() {
-                let defs = index.templates.entry(Arc::from(t.id.value.as_str())).or_default();
-                if defs.is_empty() && !View::builtin().templates().any(|b| b.id == t.id.value) {
+                if Defs::add(&mut index.templates, &t.id.value, (Arc::clone(file), i))
+                    && !View::builtin().templates().any(|b| b.id == t.id.value)
+                {
                     index.team.templates.push(team_template(t));
                 }
-                defs.push((Arc::clone(file), i));
             }
         }
         index
@@ -87,7 +122,7 @@ impl Index {
         self.elements
             .get(id)
             .into_iter()
-            .flatten()
+            .flat_map(Defs::iter)
             .filter_map(|(file, i)| Some(Def { file, element: file.model.elements.get(*i)? }))
     }
 
@@ -100,7 +135,7 @@ impl Index {
         self.classes
             .get(id)
             .into_iter()
-            .flatten()
+            .flat_map(Defs::iter)
             .filter_map(|(file, i)| Some((file.as_ref(), file.model.classes.get(*i)?)))
     }
 
@@ -109,7 +144,7 @@ impl Index {
         self.templates
             .get(id)
             .into_iter()
-            .flatten()
+            .flat_map(Defs::iter)
             .filter_map(|(file, i)| Some((file.as_ref(), file.model.templates.get(*i)?)))
     }
 

@@ -39,13 +39,23 @@ pub(super) fn check(
     code: &CodeFacts<'_>,
     sink: &mut impl FnMut(&str, Diagnostic),
 ) -> HashMap<String, ThreatState> {
-    let mut by_threat: HashMap<&str, Vec<MitigationRef<'_>>> = HashMap::new();
+    // Sized up front, and the per-threat sets reused: on a model of thousands of threats, growing
+    // and allocating hash tables was most of this pass, which runs after every keystroke.
+    let (mut threats, mut mitigations) = (0, 0);
+    for element in files.iter().flat_map(|f| &f.model.elements) {
+        match &element.detail {
+            Detail::Threat(_) => threats += 1,
+            Detail::Mitigation(_) => mitigations += 1,
+            _ => {}
+        }
+    }
+    let mut by_threat: HashMap<&str, Vec<MitigationRef<'_>>> = HashMap::with_capacity(mitigations);
+    let mut seen: HashSet<&str> = HashSet::new();
     for file in files.iter() {
         for element in &file.model.elements {
             if let Detail::Mitigation(mitigation) = &element.detail {
-                let threats = mitigation.mitigates.iter().map(|t| t.value.as_str());
-                let mut seen: HashSet<&str> = HashSet::new();
-                for threat in threats.filter(|t| seen.insert(t)) {
+                seen.clear();
+                for threat in mitigation.mitigates.iter().map(|t| t.value.as_str()).filter(|t| seen.insert(t)) {
                     by_threat.entry(threat).or_default().push(MitigationRef { file, element, mitigation });
                 }
                 target_not_affected(file, mitigation, index, sink);
@@ -54,7 +64,8 @@ pub(super) fn check(
     }
     let in_code = InCode::by_threat(code);
     let nothing_in_code = InCode::default();
-    let mut states = HashMap::new();
+    let mut states = HashMap::with_capacity(threats);
+    let mut scratch = Scratch::default();
     for file in files.iter() {
         for element in &file.model.elements {
             let Detail::Threat(threat) = &element.detail else { continue };
@@ -64,7 +75,8 @@ pub(super) fn check(
             }
             let id = element.id.value.as_str();
             let mitigations = by_threat.get(id).map_or(&[][..], Vec::as_slice);
-            let state = derive(threat, mitigations, in_code.get(id).unwrap_or(&nothing_in_code), options.today);
+            let in_code = in_code.get(id).unwrap_or(&nothing_in_code);
+            let state = derive(threat, mitigations, in_code, options.today, &mut scratch);
             threat_findings(file, element, threat, &state, mitigations, options.today, sink);
             states.insert(element.id.value.clone(), state);
         }
@@ -110,19 +122,33 @@ impl<'a> InCode<'a> {
     }
 }
 
-fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], in_code: &InCode<'_>, today: Date) -> ThreatState {
-    // The targets: what `affects:` lists, then where code exposes the threat, in that order;
-    // implicit targets (code paths) are shown as written.
-    // Hashed sets: a threat has a handful of targets, and there are thousands of threats.
-    let mut seen = HashSet::new();
+/// The sets [`derive`] works with, kept from one threat to the next so that their tables are
+/// allocated once per analysis instead of once per threat.
+#[derive(Default)]
+struct Scratch<'a> {
+    /// The threat's targets, in order: what `affects:` lists, then where code exposes it.
+    ordered: Vec<(&'a str, Shown<'a>)>,
+    targets: HashSet<&'a str>,
+    covered: HashSet<&'a str>,
+}
+
+fn derive<'a>(
+    threat: &'a Threat,
+    mitigations: &[MitigationRef<'a>],
+    in_code: &InCode<'a>,
+    today: Date,
+    scratch: &mut Scratch<'a>,
+) -> ThreatState {
+    // Implicit targets (code paths) are shown as written. Hashed sets: a threat usually has a
+    // handful of targets, but nothing bounds them.
+    let Scratch { ordered, targets, covered } = scratch;
+    ordered.clear();
+    targets.clear();
+    covered.clear();
     let listed = threat.affects.iter().map(|t| (t.value.as_str(), Shown::plain(&t.value)));
-    let ordered: Vec<(&str, Shown<'_>)> =
-        listed.chain(in_code.exposed.iter().copied()).filter(|(key, _)| seen.insert(*key)).collect();
-    let targets: HashSet<&str> = seen;
-    let effective: Vec<&MitigationRef<'_>> =
-        mitigations.iter().filter(|m| m.mitigation.status.is_effective()).collect();
-    let mut covered = HashSet::new();
-    for m in &effective {
+    ordered.extend(listed.chain(in_code.exposed.iter().copied()).filter(|(key, _)| targets.insert(*key)));
+    let effective = || mitigations.iter().filter(|m| m.mitigation.status.is_effective());
+    for m in effective() {
         match &m.mitigation.on {
             Some(on) => covered.extend(on.iter().map(|t| t.value.as_str()).filter(|t| targets.contains(t))),
             None => covered.extend(targets.iter().copied()),
@@ -130,10 +156,13 @@ fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], in_code: &InCode<'
     }
     covered.extend(targets.iter().copied().filter(|t| in_code.covered.contains(*t)));
     let code_count = in_code.covered.len();
-    let mitigated =
-        if targets.is_empty() { !effective.is_empty() || code_count > 0 } else { covered.len() == targets.len() };
+    let mitigated = if targets.is_empty() {
+        effective().next().is_some() || code_count > 0
+    } else {
+        covered.len() == targets.len()
+    };
     if mitigated {
-        let by = effective.iter().map(|m| m.element.id.value.clone()).collect();
+        let by = effective().map(|m| m.element.id.value.clone()).collect();
         return ThreatState::Mitigated { by, in_code: code_count };
     }
     let acceptance = threat.accepted.as_ref().filter(|a| a.missing.is_empty());
@@ -145,19 +174,16 @@ fn derive(threat: &Threat, mitigations: &[MitigationRef<'_>], in_code: &InCode<'
     }
     // Where code accepts the risk for every target not mitigated, it is accepted until the
     // first of those acceptances lapses.
-    let accepted_here: Vec<&(&str, &str, Date)> =
-        in_code.accepted.iter().filter(|(key, _, _)| targets.contains(key) && !covered.contains(key)).collect();
-    let rest = targets.iter().filter(|t| !covered.contains(*t)).count();
-    if accepted_here.len() >= rest
-        && let Some((_, by, until)) = accepted_here.iter().min_by_key(|(_, _, until)| *until)
+    let accepted_here =
+        || in_code.accepted.iter().filter(|(key, _, _)| targets.contains(key) && !covered.contains(key));
+    let rest = targets.len() - covered.len();
+    if accepted_here().count() >= rest
+        && let Some((_, by, until)) = accepted_here().min_by_key(|(_, _, until)| *until)
     {
         return ThreatState::Accepted { by: (*by).to_owned(), until: *until };
     }
-    let (uncovered_keys, uncovered) = ordered
-        .into_iter()
-        .filter(|(key, _)| !covered.contains(key))
-        .map(|(k, s)| (k.to_owned(), s.to_string()))
-        .unzip();
+    let (uncovered_keys, uncovered) =
+        ordered.iter().filter(|(key, _)| !covered.contains(key)).map(|(k, s)| ((*k).to_owned(), s.to_string())).unzip();
     ThreatState::Open { uncovered, uncovered_keys, expired: valid.map(|(_, _, until)| until.value) }
 }
 

@@ -37,7 +37,9 @@ fn splice_sorted<T: Shift>(
 ) {
     let from = list.partition_point(|x| range(x).start < old.start);
     let to = list.partition_point(|x| range(x).start < old.end).max(from);
-    list.iter_mut().skip(to).for_each(|x| x.shift_from(old.end, delta));
+    if delta != 0 {
+        list.iter_mut().skip(to).for_each(|x| x.shift_from(old.end, delta));
+    }
     list.splice(from..to, new);
 }
 

@@ -38,8 +38,8 @@ impl<T: Shift> Shift for Vec<T> {
 
 impl Shift for Node {
     fn shift_from(&mut self, at: u32, delta: i64) {
-        // Nothing in a subtree that ends before `at` moves.
-        if self.range.end < at {
+        // Nothing in a subtree that ends before `at` moves, and nothing moves by 0.
+        if self.range.end < at || delta == 0 {
             return;
         }
         self.range.shift_from(at, delta);
