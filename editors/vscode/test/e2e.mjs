@@ -9,6 +9,11 @@
 //   completion   typing `class: ` in a threat opens a completion list that offers `spoofing`;
 //   screenshot   of the list with its documentation, the squiggles and the model's problems,
 //                for the README;
+//   diagram      "threatls: Show Data-Flow Diagram" opens a panel whose webview holds a
+//                rendered SVG with exactly the nodes, and their labels, of
+//                `threatls export --format mermaid`; renaming an asset in the editor redraws it;
+//                no webview requested anything from outside code-server and VS Code's resource
+//                origin; a screenshot of it for the README;
 //   settings     a rule turned off in the user settings reaches the running server;
 //   missing      a server path that names no file gets a notification with an
 //                "Install instructions" button.
@@ -21,9 +26,10 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 import * as codeServer from './codeserver.mjs';
+import { expectedNodes, foreign, recordWebviewRequests, renderedNodes } from './diagram.mjs';
 import { expectedProblems } from './expected.mjs';
 import { readPanel, scrollPanelTo, settle } from './problems.mjs';
-import { editSettings, goToLine, openFile, suggestions, waitForWorkbench } from './workbench.mjs';
+import { editSettings, goToLine, openFile, runCommand, suggestions, waitForWorkbench } from './workbench.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -34,6 +40,7 @@ const { values: opts } = parseArgs({
     workspace: { type: 'string' },
     tmp: { type: 'string' },
     screenshot: { type: 'string' },
+    'diagram-screenshot': { type: 'string' },
     // Where a failed run leaves a screenshot of what the browser showed.
     artifacts: { type: 'string' },
   },
@@ -50,7 +57,7 @@ const MODEL = 'threatmodel.yaml';
 const SOURCE = 'services/billing/invoices.go';
 const DEADLINE_MS = 240_000;
 
-const CHECKS = 5;
+const CHECKS = 6;
 const passed = [];
 const failed = new Set();
 let current = 'setup';
@@ -71,6 +78,7 @@ const remember = (pid) => {
 let browserServer;
 let page;
 let dirs;
+let serverUrl;
 
 async function main() {
   const workspace = path.join(opts.tmp, 'broken-shop');
@@ -82,6 +90,7 @@ async function main() {
   const server = await codeServer.start({
     node: opts.node, entry: opts['code-server'], dirs, onGroup: remember, timeoutMs: 60_000,
   });
+  serverUrl = server.url;
   step(`code-server listening on ${server.url}`);
 
   browserServer = await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -99,6 +108,7 @@ async function main() {
     ['diagnostics', () => checkDiagnostics(workspace)],
     ['completion', () => checkCompletion(model)],
     ['screenshot', () => takeScreenshot(model)],
+    ['diagram', () => checkDiagram(workspace)],
     ['settings', () => checkSettings()],
     ['missing', () => checkMissingBinary()],
   ];
@@ -189,6 +199,77 @@ async function takeScreenshot(model) {
   await page.screenshot({ path: opts.screenshot });
   step(`screenshot saved to ${opts.screenshot}`);
   await page.keyboard.press('Escape');
+}
+
+async function checkDiagram(workspace) {
+  const { nodes: expected } = expectedNodes(opts.bin, workspace);
+  if (expected.size === 0) throw new Error('`threatls export --format mermaid` drew no node, so the comparison proves nothing');
+  const requests = recordWebviewRequests(page);
+  try {
+    await runCommand(page, 'threatls: Show Data-Flow Diagram', 30_000);
+    const shown = await renderedNodes(page, 60_000);
+    step(`the panel rendered a ${Math.round(shown.width)}x${Math.round(shown.height)} SVG with ${shown.nodes.size} nodes (theme ${shown.theme}); the CLI draws ${expected.size}`);
+    compareNodes(shown.nodes, expected);
+    if (shown.width === 0 || shown.height === 0) fail('the diagram\'s SVG has no size');
+
+    // Typing in the model makes the server publish again, and the panel draws the unsaved text.
+    const lines = fs.readFileSync(path.join(workspace, MODEL), 'utf8').split('\n');
+    const at = lines.findIndex((line) => /^\s+name: Storefront\s*$/.test(line));
+    if (at < 0) throw new Error(`no \`name: Storefront\` line in ${MODEL} to rename`);
+    const id = [...expected].find(([, label]) => label === 'Storefront')?.[0];
+    await goToLine(page, at + 1);
+    await page.keyboard.press('End');
+    await page.keyboard.type('s');
+    const renamed = await redrawn(page, id, 'Storefronts', 30_000);
+    step(`after typing, node ${id} reads "${renamed}"`);
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Control+S');
+    const restored = await redrawn(page, id, 'Storefront', 30_000);
+    step(`after saving, node ${id} reads "${restored}"`);
+
+    // The panel alone, across the window, for its text to be read in the README.
+    const layout = ['View: Toggle Maximize Editor Group', 'View: Toggle Panel Visibility'];
+    await page.locator('.tab', { hasText: 'Data flow:' }).click();
+    for (const command of layout) await runCommand(page, command, 30_000);
+    const wide = await renderedNodes(page, 10_000);
+    await page.waitForTimeout(1_000);
+    await page.screenshot({ path: opts['diagram-screenshot'] });
+    step(`screenshot of the ${Math.round(wide.width)}x${Math.round(wide.height)} diagram saved to ${opts['diagram-screenshot']}`);
+    for (const command of layout) await runCommand(page, command, 30_000);
+  } finally {
+    requests.stop();
+  }
+  const origins = [...new Set(requests.seen.map((url) => new URL(url).origin))];
+  step(`the webviews made ${requests.seen.length} requests, to ${origins.join(', ')}:\n    ${requests.seen.join('\n    ')}`);
+  if (!requests.seen.some((url) => url.endsWith('/dist/webview.js'))) {
+    fail('no webview request for the panel\'s dist/webview.js was seen, so the request check proves nothing');
+  }
+  const outside = foreign(requests.seen, serverUrl);
+  if (outside.length > 0) fail(`webviews requested from outside VS Code:\n  ${outside.join('\n  ')}`);
+}
+
+// Waits until the panel shows `label` for the node `id`, and returns it; throws with what it
+// shows instead.
+async function redrawn(page, id, label, timeoutMs) {
+  const start = Date.now();
+  let now;
+  while (Date.now() - start < timeoutMs) {
+    now = (await renderedNodes(page, timeoutMs)).nodes.get(id);
+    if (now === label) return now;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`the panel's node ${id} still reads "${now}", not "${label}", after ${timeoutMs} ms`);
+}
+
+function compareNodes(shown, expected) {
+  const lines = (nodes) => [...nodes].map(([id, label]) => `${id} ${JSON.stringify(label)}`);
+  const only = (a, b) => a.filter((x) => !b.includes(x));
+  const [s, e] = [lines(shown), lines(expected)];
+  console.log(`diagram nodes: ${JSON.stringify(s, null, 1)}`);
+  if (only(s, e).length > 0 || only(e, s).length > 0) {
+    fail(`the panel's nodes differ from the CLI's\n  only in the panel:\n    ${only(s, e).join('\n    ')}`
+      + `\n  only from the CLI:\n    ${only(e, s).join('\n    ')}`);
+  }
 }
 
 async function checkSettings() {

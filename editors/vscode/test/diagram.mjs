@@ -1,0 +1,94 @@
+// The data-flow diagram panel, read as the test sees it: the nodes `threatls export --format
+// mermaid` writes, the nodes the panel's webview rendered, and every request a webview made.
+
+import { spawnSync } from 'node:child_process';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Every node of the export, id -> label: `  n3(["Storefront"])`, `  k0["a threat open"]`. The
+// labels are written with Mermaid's `#quot;` and `#<code>;` entities, which it renders as text.
+export function expectedNodes(bin, workspace) {
+  const run = spawnSync(bin, ['export', '--format', 'mermaid', '.'], { cwd: workspace, encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0) {
+    throw new Error(`${bin} export failed (${run.status ?? run.signal}): ${run.stderr}`);
+  }
+  const nodes = new Map();
+  for (const line of run.stdout.split('\n')) {
+    const node = /^\s*([A-Za-z]\w*)(?:\[\[|\(\[|\[\(|\(\(|\[|>|\{)"([^"]*)"/.exec(line);
+    if (node !== null) {
+      const label = node[2].replace(/#quot;/g, '"').replace(/#(\d+);/g, (_, code) => String.fromCodePoint(Number(code)));
+      nodes.set(node[1], label);
+    }
+  }
+  return { nodes, source: run.stdout };
+}
+
+// Webviews run in frames (and a service worker) served from VS Code's webview directory.
+const WEBVIEW = /\/webview\/browser\/pre\//;
+
+function origin(request) {
+  const worker = request.serviceWorker?.();
+  if (worker) return worker.url();
+  try {
+    return request.frame().url();
+  } catch {
+    return '';
+  }
+}
+
+// Records, from now on, every request whose frame or service worker is a webview's.
+export function recordWebviewRequests(page) {
+  const seen = [];
+  const listener = (request) => {
+    if (WEBVIEW.test(origin(request))) seen.push(request.url());
+  };
+  // The context's requests are its pages' and its service workers'.
+  page.context().on('request', listener);
+  return { seen, stop: () => page.context().off('request', listener) };
+}
+
+// Allowed: the code-server the workbench came from, VS Code's resource origin (answered inside
+// the webview by its service worker, from the extension's files), and data in the URL itself.
+export function foreign(urls, server) {
+  const home = new URL(server).origin;
+  return [...new Set(urls)].filter((raw) => {
+    const url = new URL(raw);
+    if (url.protocol === 'data:' || url.protocol === 'blob:') return false;
+    if (url.origin === home) return false;
+    return !(url.protocol === 'https:' && url.hostname.endsWith('.vscode-resource.vscode-cdn.net'));
+  });
+}
+
+// The nodes of the SVG in the diagram panel's webview once there is one, id -> label, with the
+// frame it is in; throws with what the panel shows instead after `timeoutMs`.
+export async function renderedNodes(page, timeoutMs) {
+  const start = Date.now();
+  let last = 'no webview frame with the diagram panel';
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (!WEBVIEW.test(frame.url())) continue;
+      const found = await frame
+        .evaluate(() => {
+          const diagram = document.getElementById('diagram');
+          if (diagram === null) return null;
+          const svg = diagram.hidden ? null : diagram.querySelector('svg');
+          if (svg === null) {
+            return { notice: document.getElementById('notice')?.innerText ?? '' };
+          }
+          const box = svg.getBoundingClientRect();
+          const nodes = [...svg.querySelectorAll('g.node')].map((g) => [
+            /flowchart-([A-Za-z]\w*)-\d+$/.exec(g.id)?.[1] ?? `?${g.id}`,
+            (g.querySelector('.label') ?? g).textContent.replace(/\s+/g, ' ').trim(),
+          ]);
+          return { nodes, width: box.width, height: box.height, theme: document.body.dataset.vscodeThemeKind };
+        })
+        .catch(() => null);
+      if (found?.nodes) return { ...found, nodes: new Map(found.nodes), frame };
+      if (found?.notice !== undefined) last = `the panel shows: ${found.notice}`;
+    }
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`no rendered diagram within ${timeoutMs} ms; ${last}`);
+    }
+    await sleep(250);
+  }
+}
