@@ -36,15 +36,29 @@ function origin(request) {
   }
 }
 
-// Records, from now on, every request whose frame or service worker is a webview's.
+// Records, from now on, every request whose frame or service worker is a webview's, and every
+// load a Content-Security-Policy refused (Chromium sends no request for those, and says so in
+// the console).
 export function recordWebviewRequests(page) {
   const seen = [];
-  const listener = (request) => {
+  const refused = [];
+  const onRequest = (request) => {
     if (WEBVIEW.test(origin(request))) seen.push(request.url());
   };
+  const onConsole = (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  };
   // The context's requests are its pages' and its service workers'.
-  page.context().on('request', listener);
-  return { seen, stop: () => page.context().off('request', listener) };
+  page.context().on('request', onRequest);
+  page.on('console', onConsole);
+  return {
+    seen,
+    refused,
+    stop: () => {
+      page.context().off('request', onRequest);
+      page.off('console', onConsole);
+    },
+  };
 }
 
 // Allowed: the code-server the workbench came from, VS Code's resource origin (answered inside
@@ -59,8 +73,9 @@ export function foreign(urls, server) {
   });
 }
 
-// The nodes of the SVG in the diagram panel's webview once there is one, id -> label, with the
-// frame it is in; throws with what the panel shows instead after `timeoutMs`.
+// The nodes of the SVG in the diagram panel's webview once there is one, id -> label, its size,
+// VS Code's theme kind and the text colour of a plain node; throws with what the panel shows
+// instead after `timeoutMs`.
 export async function renderedNodes(page, timeoutMs) {
   const start = Date.now();
   let last = 'no webview frame with the diagram panel';
@@ -76,14 +91,24 @@ export async function renderedNodes(page, timeoutMs) {
             return { notice: document.getElementById('notice')?.innerText ?? '' };
           }
           const box = svg.getBoundingClientRect();
-          const nodes = [...svg.querySelectorAll('g.node')].map((g) => [
+          const all = [...svg.querySelectorAll('g.node')];
+          // The label of a node drawn in the theme's colours rather than a threat state's.
+          const plain = all.find((g) => !/\b(severe|open|accepted|mitigated)\b/.test(g.getAttribute('class') ?? ''));
+          const label = plain?.querySelector('.nodeLabel') ?? plain?.querySelector('text');
+          const nodes = all.map((g) => [
             /flowchart-([A-Za-z]\w*)-\d+$/.exec(g.id)?.[1] ?? `?${g.id}`,
             (g.querySelector('.label') ?? g).textContent.replace(/\s+/g, ' ').trim(),
           ]);
-          return { nodes, width: box.width, height: box.height, theme: document.body.dataset.vscodeThemeKind };
+          return {
+            nodes,
+            width: box.width,
+            height: box.height,
+            theme: document.body.dataset.vscodeThemeKind,
+            labelColor: label ? getComputedStyle(label).color : '',
+          };
         })
         .catch(() => null);
-      if (found?.nodes) return { ...found, nodes: new Map(found.nodes), frame };
+      if (found?.nodes) return { ...found, nodes: new Map(found.nodes) };
       if (found?.notice !== undefined) last = `the panel shows: ${found.notice}`;
     }
     if (Date.now() - start > timeoutMs) {
@@ -91,4 +116,34 @@ export async function renderedNodes(page, timeoutMs) {
     }
     await sleep(250);
   }
+}
+
+// The panel's notice once it matches `pattern`; throws with what it shows instead.
+export async function panelNotice(page, pattern, timeoutMs) {
+  const start = Date.now();
+  let last = 'no webview frame with the diagram panel';
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (!WEBVIEW.test(frame.url())) continue;
+      const text = await frame
+        .evaluate(() => {
+          const notice = document.getElementById('notice');
+          return notice === null || notice.hidden ? null : notice.innerText;
+        })
+        .catch(() => null);
+      if (text !== null && pattern.test(text)) return text.replace(/\s+/g, ' ').trim();
+      if (text !== null) last = `the panel shows: ${text}`;
+    }
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`the panel did not show ${pattern} within ${timeoutMs} ms; ${last}`);
+    }
+    await sleep(250);
+  }
+}
+
+// The relative luminance of a CSS colour `rgb(r, g, b)`, from 0 (black) to 1 (white).
+export function luminance(color) {
+  const [r, g, b] = (color.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+  if (b === undefined) throw new Error(`not a colour: "${color}"`);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
 }

@@ -12,11 +12,13 @@
 //   diagram      "threatls: Show Data-Flow Diagram" opens a panel whose webview holds a
 //                rendered SVG with exactly the nodes, and their labels, of
 //                `threatls export --format mermaid`; renaming an asset in the editor redraws it;
-//                no webview requested anything from outside code-server and VS Code's resource
-//                origin; a screenshot of it for the README;
+//                a screenshot of it for the README; a light colour theme redraws it with dark
+//                text; no webview requested anything from outside code-server and VS Code's
+//                resource origin, and no Content-Security-Policy refused a load;
 //   settings     a rule turned off in the user settings reaches the running server;
 //   missing      a server path that names no file gets a notification with an
-//                "Install instructions" button.
+//                "Install instructions" button, and the diagram panel says the server is not
+//                running.
 // Prints what it saw, then `N passed, N failed`; exits 0 when every check passed.
 
 import fs from 'node:fs';
@@ -26,7 +28,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 import * as codeServer from './codeserver.mjs';
-import { expectedNodes, foreign, recordWebviewRequests, renderedNodes } from './diagram.mjs';
+import { expectedNodes, foreign, luminance, panelNotice, recordWebviewRequests, renderedNodes } from './diagram.mjs';
 import { expectedProblems } from './expected.mjs';
 import { readPanel, scrollPanelTo, settle } from './problems.mjs';
 import { editSettings, goToLine, openFile, runCommand, suggestions, waitForWorkbench } from './workbench.mjs';
@@ -208,9 +210,12 @@ async function checkDiagram(workspace) {
   try {
     await runCommand(page, 'threatls: Show Data-Flow Diagram', 30_000);
     const shown = await renderedNodes(page, 60_000);
-    step(`the panel rendered a ${Math.round(shown.width)}x${Math.round(shown.height)} SVG with ${shown.nodes.size} nodes (theme ${shown.theme}); the CLI draws ${expected.size}`);
+    step(`the panel rendered a ${Math.round(shown.width)}x${Math.round(shown.height)} SVG with ${shown.nodes.size} nodes (theme ${shown.theme}, label colour ${shown.labelColor}); the CLI draws ${expected.size}`);
     compareNodes(shown.nodes, expected);
     if (shown.width === 0 || shown.height === 0) fail('the diagram\'s SVG has no size');
+    if (shown.theme !== 'vscode-dark' || luminance(shown.labelColor) < 0.5) {
+      fail(`in the dark theme (${shown.theme}) a plain node's label is ${shown.labelColor}, not light`);
+    }
 
     // Typing in the model makes the server publish again, and the panel draws the unsaved text.
     const lines = fs.readFileSync(path.join(workspace, MODEL), 'utf8').split('\n');
@@ -236,6 +241,16 @@ async function checkDiagram(workspace) {
     await page.screenshot({ path: opts['diagram-screenshot'] });
     step(`screenshot of the ${Math.round(wide.width)}x${Math.round(wide.height)} diagram saved to ${opts['diagram-screenshot']}`);
     for (const command of layout) await runCommand(page, command, 30_000);
+
+    // The model's editor first, so that the settings open in its group, not over the panel.
+    await page.locator('.tab', { hasText: MODEL }).click();
+    await editSettings(page, 'Preferences: Open User Settings (JSON)', 'User/settings.json', {
+      ...codeServer.SETTINGS,
+      'workbench.colorTheme': 'Default Light Modern',
+    }, 30_000);
+    const light = await lightDiagram(page, 30_000);
+    step(`in the light theme (${light.theme}) a plain node's label is ${light.labelColor}`);
+    compareNodes(light.nodes, expected);
   } finally {
     requests.stop();
   }
@@ -246,6 +261,20 @@ async function checkDiagram(workspace) {
   }
   const outside = foreign(requests.seen, serverUrl);
   if (outside.length > 0) fail(`webviews requested from outside VS Code:\n  ${outside.join('\n  ')}`);
+  if (requests.refused.length > 0) fail(`a Content-Security-Policy refused:\n  ${requests.refused.join('\n  ')}`);
+}
+
+// Waits for the panel to be drawn again in a light theme, with dark text.
+async function lightDiagram(page, timeoutMs) {
+  const start = Date.now();
+  for (;;) {
+    const shown = await renderedNodes(page, timeoutMs);
+    if (shown.theme === 'vscode-light' && luminance(shown.labelColor) < 0.5) return shown;
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`the panel did not turn light within ${timeoutMs} ms: theme ${shown.theme}, label colour ${shown.labelColor}`);
+    }
+    await page.waitForTimeout(250);
+  }
 }
 
 // Waits until the panel shows `label` for the node `id`, and returns it; throws with what it
@@ -294,6 +323,7 @@ async function checkMissingBinary() {
   const toast = page.locator('.notification-toast').filter({ hasText: 'not an executable file' });
   await toast.locator('.monaco-button', { hasText: 'Install instructions' }).waitFor({ state: 'visible', timeout: 30_000 });
   step(`told: "${(await toast.locator('.notification-list-item-message').textContent())?.trim()}"`);
+  step(`the diagram panel shows: "${await panelNotice(page, /server is not running/, 30_000)}"`);
 }
 
 function count(byFile) {
