@@ -73,72 +73,62 @@ export function foreign(urls, server) {
   });
 }
 
-// The nodes of the SVG in the diagram panel's webview once there is one, id -> label, its size,
-// VS Code's theme kind and the text colour of a plain node; throws with what the panel shows
-// instead after `timeoutMs`.
-export async function renderedNodes(page, timeoutMs) {
+// What the diagram panel shows, read in its webview's frame: `{ diagram }` with the SVG's nodes
+// (id -> label), size, VS Code's theme kind and the text colour of a plain node, or `{ notice }`.
+function readPanel() {
+  const diagram = document.getElementById('diagram');
+  if (diagram === null) return null;
+  const svg = diagram.hidden ? null : diagram.querySelector('svg');
+  if (svg === null) {
+    return { notice: (document.getElementById('notice')?.innerText ?? '').replace(/\s+/g, ' ').trim() };
+  }
+  const box = svg.getBoundingClientRect();
+  const all = [...svg.querySelectorAll('g.node')];
+  // The label of a node drawn in the theme's colours rather than a threat state's.
+  const plain = all.find((g) => !/\b(severe|open|accepted|mitigated)\b/.test(g.getAttribute('class') ?? ''));
+  const label = plain?.querySelector('.nodeLabel') ?? plain?.querySelector('text');
+  return {
+    diagram: {
+      nodes: all.map((g) => [
+        /flowchart-([A-Za-z]\w*)-\d+$/.exec(g.id)?.[1] ?? `?${g.id}`,
+        (g.querySelector('.label') ?? g).textContent.replace(/\s+/g, ' ').trim(),
+      ]),
+      width: box.width,
+      height: box.height,
+      theme: document.body.dataset.vscodeThemeKind,
+      labelColor: label ? getComputedStyle(label).color : '',
+    },
+  };
+}
+
+// Reads the panel until `accept` returns something for what it shows (the diagram's nodes as a
+// Map), and returns that; throws after `timeoutMs`, saying what it waited for and what it saw.
+export async function waitForPanel(page, wanted, accept, timeoutMs) {
   const start = Date.now();
   let last = 'no webview frame with the diagram panel';
   for (;;) {
     for (const frame of page.frames()) {
       if (!WEBVIEW.test(frame.url())) continue;
-      const found = await frame
-        .evaluate(() => {
-          const diagram = document.getElementById('diagram');
-          if (diagram === null) return null;
-          const svg = diagram.hidden ? null : diagram.querySelector('svg');
-          if (svg === null) {
-            return { notice: document.getElementById('notice')?.innerText ?? '' };
-          }
-          const box = svg.getBoundingClientRect();
-          const all = [...svg.querySelectorAll('g.node')];
-          // The label of a node drawn in the theme's colours rather than a threat state's.
-          const plain = all.find((g) => !/\b(severe|open|accepted|mitigated)\b/.test(g.getAttribute('class') ?? ''));
-          const label = plain?.querySelector('.nodeLabel') ?? plain?.querySelector('text');
-          const nodes = all.map((g) => [
-            /flowchart-([A-Za-z]\w*)-\d+$/.exec(g.id)?.[1] ?? `?${g.id}`,
-            (g.querySelector('.label') ?? g).textContent.replace(/\s+/g, ' ').trim(),
-          ]);
-          return {
-            nodes,
-            width: box.width,
-            height: box.height,
-            theme: document.body.dataset.vscodeThemeKind,
-            labelColor: label ? getComputedStyle(label).color : '',
-          };
-        })
-        .catch(() => null);
-      if (found?.nodes) return { ...found, nodes: new Map(found.nodes) };
-      if (found?.notice !== undefined) last = `the panel shows: ${found.notice}`;
+      const shown = await frame.evaluate(readPanel).catch(() => null);
+      if (shown === null) continue;
+      if (shown.diagram) shown.diagram.nodes = new Map(shown.diagram.nodes);
+      const accepted = accept(shown);
+      if (accepted !== undefined) return accepted;
+      last = shown.notice ?? JSON.stringify({ ...shown.diagram, nodes: Object.fromEntries(shown.diagram.nodes) });
     }
     if (Date.now() - start > timeoutMs) {
-      throw new Error(`no rendered diagram within ${timeoutMs} ms; ${last}`);
+      throw new Error(`the panel did not show ${wanted} within ${timeoutMs} ms; it showed: ${last}`);
     }
     await sleep(250);
   }
 }
 
-// The panel's notice once it matches `pattern`; throws with what it shows instead.
-export async function panelNotice(page, pattern, timeoutMs) {
-  const start = Date.now();
-  let last = 'no webview frame with the diagram panel';
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (!WEBVIEW.test(frame.url())) continue;
-      const text = await frame
-        .evaluate(() => {
-          const notice = document.getElementById('notice');
-          return notice === null || notice.hidden ? null : notice.innerText;
-        })
-        .catch(() => null);
-      if (text !== null && pattern.test(text)) return text.replace(/\s+/g, ' ').trim();
-      if (text !== null) last = `the panel shows: ${text}`;
-    }
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(`the panel did not show ${pattern} within ${timeoutMs} ms; ${last}`);
-    }
-    await sleep(250);
-  }
+export function renderedDiagram(page, timeoutMs) {
+  return waitForPanel(page, 'a rendered diagram', (shown) => shown.diagram, timeoutMs);
+}
+
+export function panelNotice(page, pattern, timeoutMs) {
+  return waitForPanel(page, String(pattern), (shown) => (pattern.test(shown.notice) ? shown.notice : undefined), timeoutMs);
 }
 
 // The relative luminance of a CSS colour `rgb(r, g, b)`, from 0 (black) to 1 (white).

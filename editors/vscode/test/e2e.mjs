@@ -28,7 +28,9 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 import * as codeServer from './codeserver.mjs';
-import { expectedNodes, foreign, luminance, panelNotice, recordWebviewRequests, renderedNodes } from './diagram.mjs';
+import {
+  expectedNodes, foreign, luminance, panelNotice, recordWebviewRequests, renderedDiagram, waitForPanel,
+} from './diagram.mjs';
 import { expectedProblems } from './expected.mjs';
 import { readPanel, scrollPanelTo, settle } from './problems.mjs';
 import { editSettings, goToLine, openFile, runCommand, suggestions, waitForWorkbench } from './workbench.mjs';
@@ -209,48 +211,16 @@ async function checkDiagram(workspace) {
   const requests = recordWebviewRequests(page);
   try {
     await runCommand(page, 'threatls: Show Data-Flow Diagram', 30_000);
-    const shown = await renderedNodes(page, 60_000);
+    const shown = await renderedDiagram(page, 60_000);
     step(`the panel rendered a ${Math.round(shown.width)}x${Math.round(shown.height)} SVG with ${shown.nodes.size} nodes (theme ${shown.theme}, label colour ${shown.labelColor}); the CLI draws ${expected.size}`);
     compareNodes(shown.nodes, expected);
     if (shown.width === 0 || shown.height === 0) fail('the diagram\'s SVG has no size');
     if (shown.theme !== 'vscode-dark' || luminance(shown.labelColor) < 0.5) {
       fail(`in the dark theme (${shown.theme}) a plain node's label is ${shown.labelColor}, not light`);
     }
-
-    // Typing in the model makes the server publish again, and the panel draws the unsaved text.
-    const lines = fs.readFileSync(path.join(workspace, MODEL), 'utf8').split('\n');
-    const at = lines.findIndex((line) => /^\s+name: Storefront\s*$/.test(line));
-    if (at < 0) throw new Error(`no \`name: Storefront\` line in ${MODEL} to rename`);
-    const id = [...expected].find(([, label]) => label === 'Storefront')?.[0];
-    await goToLine(page, at + 1);
-    await page.keyboard.press('End');
-    await page.keyboard.type('s');
-    const renamed = await redrawn(page, id, 'Storefronts', 30_000);
-    step(`after typing, node ${id} reads "${renamed}"`);
-    await page.keyboard.press('Backspace');
-    await page.keyboard.press('Control+S');
-    const restored = await redrawn(page, id, 'Storefront', 30_000);
-    step(`after saving, node ${id} reads "${restored}"`);
-
-    // The panel alone, across the window, for its text to be read in the README.
-    const layout = ['View: Toggle Maximize Editor Group', 'View: Toggle Panel Visibility'];
-    await page.locator('.tab', { hasText: 'Data flow:' }).click();
-    for (const command of layout) await runCommand(page, command, 30_000);
-    const wide = await renderedNodes(page, 10_000);
-    await page.waitForTimeout(1_000);
-    await page.screenshot({ path: opts['diagram-screenshot'] });
-    step(`screenshot of the ${Math.round(wide.width)}x${Math.round(wide.height)} diagram saved to ${opts['diagram-screenshot']}`);
-    for (const command of layout) await runCommand(page, command, 30_000);
-
-    // The model's editor first, so that the settings open in its group, not over the panel.
-    await page.locator('.tab', { hasText: MODEL }).click();
-    await editSettings(page, 'Preferences: Open User Settings (JSON)', 'User/settings.json', {
-      ...codeServer.SETTINGS,
-      'workbench.colorTheme': 'Default Light Modern',
-    }, 30_000);
-    const light = await lightDiagram(page, 30_000);
-    step(`in the light theme (${light.theme}) a plain node's label is ${light.labelColor}`);
-    compareNodes(light.nodes, expected);
+    await checkRedrawn(workspace, expected);
+    await takeDiagramScreenshot();
+    await checkLightTheme(expected);
   } finally {
     requests.stop();
   }
@@ -264,30 +234,49 @@ async function checkDiagram(workspace) {
   if (requests.refused.length > 0) fail(`a Content-Security-Policy refused:\n  ${requests.refused.join('\n  ')}`);
 }
 
-// Waits for the panel to be drawn again in a light theme, with dark text.
-async function lightDiagram(page, timeoutMs) {
-  const start = Date.now();
-  for (;;) {
-    const shown = await renderedNodes(page, timeoutMs);
-    if (shown.theme === 'vscode-light' && luminance(shown.labelColor) < 0.5) return shown;
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(`the panel did not turn light within ${timeoutMs} ms: theme ${shown.theme}, label colour ${shown.labelColor}`);
-    }
-    await page.waitForTimeout(250);
-  }
+// Typing in the model makes the server publish again, and the panel draws the unsaved text;
+// saving it back draws it again.
+async function checkRedrawn(workspace, expected) {
+  const lines = fs.readFileSync(path.join(workspace, MODEL), 'utf8').split('\n');
+  const at = lines.findIndex((line) => /^\s+name: Storefront\s*$/.test(line));
+  const id = [...expected].find(([, label]) => label === 'Storefront')?.[0];
+  if (at < 0 || id === undefined) throw new Error(`no \`name: Storefront\` line in ${MODEL}, or no such node, to rename`);
+  const reads = async (label) => {
+    await waitForPanel(page, `node ${id} as "${label}"`, (p) => (p.diagram?.nodes.get(id) === label ? true : undefined), 30_000);
+    step(`node ${id} reads "${label}"`);
+  };
+  await goToLine(page, at + 1);
+  await page.keyboard.press('End');
+  await page.keyboard.type('s');
+  await reads('Storefronts');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Control+S');
+  await reads('Storefront');
 }
 
-// Waits until the panel shows `label` for the node `id`, and returns it; throws with what it
-// shows instead.
-async function redrawn(page, id, label, timeoutMs) {
-  const start = Date.now();
-  let now;
-  while (Date.now() - start < timeoutMs) {
-    now = (await renderedNodes(page, timeoutMs)).nodes.get(id);
-    if (now === label) return now;
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`the panel's node ${id} still reads "${now}", not "${label}", after ${timeoutMs} ms`);
+// The panel alone, across the window, for its text to be read in the README.
+async function takeDiagramScreenshot() {
+  const layout = ['View: Toggle Maximize Editor Group', 'View: Toggle Panel Visibility'];
+  await page.locator('.tab', { hasText: 'Data flow:' }).click();
+  for (const command of layout) await runCommand(page, command, 30_000);
+  const wide = await renderedDiagram(page, 10_000);
+  await page.waitForTimeout(1_000);
+  await page.screenshot({ path: opts['diagram-screenshot'] });
+  step(`screenshot of the ${Math.round(wide.width)}x${Math.round(wide.height)} diagram saved to ${opts['diagram-screenshot']}`);
+  for (const command of layout) await runCommand(page, command, 30_000);
+}
+
+async function checkLightTheme(expected) {
+  // The model's editor first, so that the settings open in its group, not over the panel.
+  await page.locator('.tab', { hasText: MODEL }).click();
+  await editSettings(page, 'Preferences: Open User Settings (JSON)', 'User/settings.json', {
+    ...codeServer.SETTINGS,
+    'workbench.colorTheme': 'Default Light Modern',
+  }, 30_000);
+  const light = await waitForPanel(page, 'the diagram in a light theme, with dark text', (p) => (
+    p.diagram?.theme === 'vscode-light' && luminance(p.diagram.labelColor) < 0.5 ? p.diagram : undefined), 30_000);
+  step(`in the light theme (${light.theme}) a plain node's label is ${light.labelColor}`);
+  compareNodes(light.nodes, expected);
 }
 
 function compareNodes(shown, expected) {
