@@ -123,6 +123,17 @@ export async function waitForPanel(page, wanted, accept, timeoutMs) {
   }
 }
 
+// Clicks a button of the panel's toolbar, as a person would.
+export async function clickInPanel(page, selector) {
+  for (const frame of page.frames()) {
+    if (WEBVIEW.test(frame.url()) && (await frame.locator(selector).count().catch(() => 0)) > 0) {
+      await frame.locator(selector).click();
+      return;
+    }
+  }
+  throw new Error(`no ${selector} in the diagram panel`);
+}
+
 export function renderedDiagram(page, timeoutMs) {
   return waitForPanel(page, 'a rendered diagram', (shown) => shown.diagram, timeoutMs);
 }

@@ -12,7 +12,7 @@
 //   diagram      "threatls: Show Data-Flow Diagram" opens a panel whose webview holds a
 //                rendered SVG with exactly the nodes, and their labels, of
 //                `threatls export --format mermaid`; renaming an asset in the editor redraws it;
-//                a screenshot of it for the README; a light colour theme redraws it with dark
+//                Save as SVG writes it to data-flow.svg in the folder; a screenshot of it for the README; a light colour theme redraws it with dark
 //                text; no webview requested anything from outside code-server and VS Code's
 //                resource origin, and no Content-Security-Policy refused a load;
 //   settings     a rule turned off in the user settings reaches the running server;
@@ -29,7 +29,7 @@ import { chromium } from 'playwright-core';
 
 import * as codeServer from './codeserver.mjs';
 import {
-  expectedNodes, foreign, luminance, panelNotice, recordWebviewRequests, renderedDiagram, waitForPanel,
+  clickInPanel, expectedNodes, foreign, luminance, panelNotice, recordWebviewRequests, renderedDiagram, waitForPanel,
 } from './diagram.mjs';
 import { expectedProblems } from './expected.mjs';
 import { readPanel, scrollPanelTo, settle } from './problems.mjs';
@@ -219,6 +219,7 @@ async function checkDiagram(workspace) {
       fail(`in the dark theme (${shown.theme}) a plain node's label is ${shown.labelColor}, not light`);
     }
     await checkRedrawn(workspace, expected);
+    await checkSaveSvg(workspace, expected);
     await takeDiagramScreenshot();
     await checkLightTheme(expected);
   } finally {
@@ -252,6 +253,30 @@ async function checkRedrawn(workspace, expected) {
   await page.keyboard.press('Backspace');
   await page.keyboard.press('Control+S');
   await reads('Storefront');
+}
+
+// "Save as SVG" offers data-flow.svg in the folder; accepting writes the rendered SVG there.
+async function checkSaveSvg(workspace, expected) {
+  const file = path.join(workspace, 'data-flow.svg');
+  await clickInPanel(page, '#save');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  // The dialog fills the folder in first, then the file's name.
+  let offered = '';
+  for (const start = Date.now(); offered !== file && Date.now() - start < 10_000; await page.waitForTimeout(100)) {
+    offered = await input.inputValue();
+  }
+  if (offered !== file) throw new Error(`Save as SVG offered "${offered}", not ${file}`);
+  await page.keyboard.press('Enter');
+  const start = Date.now();
+  while (!fs.existsSync(file) && Date.now() - start < 10_000) await page.waitForTimeout(100);
+  const svg = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const missing = [...expected.values()].filter((label) => !svg.includes(`>${label}<`));
+  step(`Save as SVG wrote ${svg.length} characters to ${path.relative(workspace, file)}`);
+  if (!/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/.test(svg) || missing.length > 0) {
+    fail(`${file} is not the diagram's SVG: it starts ${JSON.stringify(svg.slice(0, 80))} and lacks the labels ${missing.join(', ')}`);
+  }
+  fs.rmSync(file, { force: true });
 }
 
 // The panel alone, across the window, for its text to be read in the README.
