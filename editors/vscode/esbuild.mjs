@@ -1,6 +1,10 @@
 // Two bundles, so the .vsix carries no node_modules and loads fast: the extension, for Node in
 // the extension host, and the diagram panel's script with Mermaid, for the webview's browser.
-// Only the webview loads Mermaid, and only when a panel opens.
+// Only the webview loads Mermaid, and only when a panel opens. The licences of the packages
+// bundled go beside them, in dist/THIRD-PARTY-NOTICES.txt.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { build } from 'esbuild';
 
 // threatls draws flowcharts only (src/export/mermaid.rs), so of the diagram types Mermaid loads
@@ -38,9 +42,31 @@ function flowchartsOnly() {
   };
 }
 
-const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'warning' };
+// Each npm package a bundle holds, with its licence text, from the builds' metafiles.
+function writeNotices(results, file) {
+  const dirs = new Set();
+  for (const { metafile } of results) {
+    for (const output of Object.values(metafile.outputs)) {
+      // Tree shaking may have left nothing of a package it read.
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+        const dir = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+        if (dir !== undefined && bytesInOutput > 0) dirs.add(dir);
+      }
+    }
+  }
+  const notices = [...dirs].sort().map((dir) => {
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const license = readdirSync(dir).find((name) => /^(licen[cs]e|copying)/i.test(name));
+    const text = license === undefined ? `(the package has no licence file; package.json says ${pkg.license})`
+      : readFileSync(path.join(dir, license), 'utf8').trim();
+    return `${pkg.name} ${pkg.version}${pkg.license ? ` (${pkg.license})` : ''}\n\n${text}\n`;
+  });
+  writeFileSync(file, `The threatls extension bundles these npm packages.\n\n${notices.join(`\n${'-'.repeat(78)}\n\n`)}`);
+}
 
-await Promise.all([
+const common = { bundle: true, minify: true, sourcemap: false, metafile: true, logLevel: 'warning' };
+
+const results = await Promise.all([
   build({
     ...common,
     entryPoints: ['src/extension.ts'],
@@ -62,3 +88,4 @@ await Promise.all([
     plugins: [flowchartsOnly()],
   }),
 ]);
+writeNotices(results, 'dist/THIRD-PARTY-NOTICES.txt');
