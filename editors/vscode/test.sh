@@ -84,7 +84,7 @@ TMPDIR="$tmp" timeout --kill-after=10 300 node test/e2e.mjs \
   --bin "$bin" --vsix "$vsix" --node "$node24/bin/node" \
   --code-server "$cache/app/node_modules/code-server/out/node/entry.js" \
   --workspace "$repo/examples/broken-shop" --tmp "$tmp" \
-  --screenshot "$here/images/screenshot.png" --artifacts "$repo/target/editors/vscode" </dev/null &
+  --screenshot "$here/images/screenshot.png" --diagram-screenshot "$here/images/diagram.png" --artifacts "$repo/target/editors/vscode" </dev/null &
 e2e=$!
 status=0
 wait "$e2e" || status=$?

@@ -3,9 +3,11 @@
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
+  State,
 } from 'vscode-languageclient/node';
 
 import { resolveBinary } from './binary';
@@ -13,8 +15,15 @@ import { reportMissingBinary } from './missing';
 import { documentSelector } from './selector';
 import { SECTION, serverCommand, serverSettings } from './settings';
 
+// What a command sent to the server came back with.
+export type Answer = { ok: true; value: unknown } | { ok: false; running: boolean; message: string };
+
 export class Server implements vscode.Disposable {
   private client: LanguageClient | undefined;
+  // Fired with the file whenever the server publishes its diagnostics (it does after every change
+  // it has taken in), and with no file when a server has started or stopped.
+  private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
+  readonly onDidChange = this.changed.event;
   // Starts and stops are chained so that a restart asked for twice in a row cannot leave two
   // servers running.
   private queue: Promise<void> = Promise.resolve();
@@ -44,8 +53,22 @@ export class Server implements vscode.Disposable {
     }
   }
 
+  // `workspace/executeCommand` on the running server.
+  async execute(command: string, args: unknown[]): Promise<Answer> {
+    const client = this.client;
+    if (client === undefined || !client.isRunning()) {
+      return { ok: false, running: false, message: 'The threatls server is not running.' };
+    }
+    try {
+      return { ok: true, value: await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }) };
+    } catch (error) {
+      return { ok: false, running: client.isRunning(), message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
   dispose(): void {
     void this.stop();
+    this.changed.dispose();
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
@@ -71,10 +94,21 @@ export class Server implements vscode.Disposable {
       initializationOptions: serverSettings(),
       outputChannel: this.output,
       traceOutputChannel: this.output,
+      middleware: {
+        handleDiagnostics: (uri, diagnostics, next) => {
+          next(uri, diagnostics);
+          this.changed.fire(uri);
+        },
+      },
     };
     // The id makes the client read `threatls.trace.server` by itself.
     const client = new LanguageClient(SECTION, 'threatls', serverOptions, clientOptions);
     this.client = client;
+    client.onDidChangeState((event) => {
+      if (event.newState !== State.Starting) {
+        this.changed.fire(undefined);
+      }
+    });
     try {
       await client.start();
     } catch (error) {

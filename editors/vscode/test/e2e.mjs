@@ -9,9 +9,16 @@
 //   completion   typing `class: ` in a threat opens a completion list that offers `spoofing`;
 //   screenshot   of the list with its documentation, the squiggles and the model's problems,
 //                for the README;
+//   diagram      "threatls: Show Data-Flow Diagram" opens a panel whose webview holds a
+//                rendered SVG with exactly the nodes, and their labels, of
+//                `threatls export --format mermaid`; renaming an asset in the editor redraws it;
+//                Save as SVG writes it to data-flow.svg in the folder; a screenshot of it for the README; a light colour theme redraws it with dark
+//                text; no webview requested anything from outside code-server and VS Code's
+//                resource origin, and no Content-Security-Policy refused a load;
 //   settings     a rule turned off in the user settings reaches the running server;
 //   missing      a server path that names no file gets a notification with an
-//                "Install instructions" button.
+//                "Install instructions" button, and the diagram panel says the server is not
+//                running.
 // Prints what it saw, then `N passed, N failed`; exits 0 when every check passed.
 
 import fs from 'node:fs';
@@ -21,9 +28,12 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 import * as codeServer from './codeserver.mjs';
+import {
+  clickInPanel, expectedNodes, foreign, luminance, panelNotice, recordWebviewRequests, renderedDiagram, waitForPanel,
+} from './diagram.mjs';
 import { expectedProblems } from './expected.mjs';
 import { readPanel, scrollPanelTo, settle } from './problems.mjs';
-import { editSettings, goToLine, openFile, suggestions, waitForWorkbench } from './workbench.mjs';
+import { editSettings, goToLine, openFile, runCommand, suggestions, waitForWorkbench } from './workbench.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -34,6 +44,7 @@ const { values: opts } = parseArgs({
     workspace: { type: 'string' },
     tmp: { type: 'string' },
     screenshot: { type: 'string' },
+    'diagram-screenshot': { type: 'string' },
     // Where a failed run leaves a screenshot of what the browser showed.
     artifacts: { type: 'string' },
   },
@@ -50,7 +61,7 @@ const MODEL = 'threatmodel.yaml';
 const SOURCE = 'services/billing/invoices.go';
 const DEADLINE_MS = 240_000;
 
-const CHECKS = 5;
+const CHECKS = 6;
 const passed = [];
 const failed = new Set();
 let current = 'setup';
@@ -71,6 +82,7 @@ const remember = (pid) => {
 let browserServer;
 let page;
 let dirs;
+let serverUrl;
 
 async function main() {
   const workspace = path.join(opts.tmp, 'broken-shop');
@@ -82,6 +94,7 @@ async function main() {
   const server = await codeServer.start({
     node: opts.node, entry: opts['code-server'], dirs, onGroup: remember, timeoutMs: 60_000,
   });
+  serverUrl = server.url;
   step(`code-server listening on ${server.url}`);
 
   browserServer = await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -99,6 +112,7 @@ async function main() {
     ['diagnostics', () => checkDiagnostics(workspace)],
     ['completion', () => checkCompletion(model)],
     ['screenshot', () => takeScreenshot(model)],
+    ['diagram', () => checkDiagram(workspace)],
     ['settings', () => checkSettings()],
     ['missing', () => checkMissingBinary()],
   ];
@@ -191,6 +205,116 @@ async function takeScreenshot(model) {
   await page.keyboard.press('Escape');
 }
 
+async function checkDiagram(workspace) {
+  const { nodes: expected } = expectedNodes(opts.bin, workspace);
+  if (expected.size === 0) throw new Error('`threatls export --format mermaid` drew no node, so the comparison proves nothing');
+  const requests = recordWebviewRequests(page);
+  try {
+    await runCommand(page, 'threatls: Show Data-Flow Diagram', 30_000);
+    const shown = await renderedDiagram(page, 60_000);
+    step(`the panel rendered a ${Math.round(shown.width)}x${Math.round(shown.height)} SVG with ${shown.nodes.size} nodes (theme ${shown.theme}, label colour ${shown.labelColor}); the CLI draws ${expected.size}`);
+    compareNodes(shown.nodes, expected);
+    if (shown.width === 0 || shown.height === 0) fail('the diagram\'s SVG has no size');
+    if (shown.theme !== 'vscode-dark' || luminance(shown.labelColor) < 0.5) {
+      fail(`in the dark theme (${shown.theme}) a plain node's label is ${shown.labelColor}, not light`);
+    }
+    await checkRedrawn(workspace, expected);
+    await checkSaveSvg(workspace, expected);
+    await takeDiagramScreenshot();
+    await checkLightTheme(expected);
+  } finally {
+    requests.stop();
+  }
+  const origins = [...new Set(requests.seen.map((url) => new URL(url).origin))];
+  step(`the webviews made ${requests.seen.length} requests, to ${origins.join(', ')}:\n    ${requests.seen.join('\n    ')}`);
+  if (!requests.seen.some((url) => url.endsWith('/dist/webview.js'))) {
+    fail('no webview request for the panel\'s dist/webview.js was seen, so the request check proves nothing');
+  }
+  const outside = foreign(requests.seen, serverUrl);
+  if (outside.length > 0) fail(`webviews requested from outside VS Code:\n  ${outside.join('\n  ')}`);
+  if (requests.refused.length > 0) fail(`a Content-Security-Policy refused:\n  ${requests.refused.join('\n  ')}`);
+}
+
+// Typing in the model makes the server publish again, and the panel draws the unsaved text;
+// saving it back draws it again.
+async function checkRedrawn(workspace, expected) {
+  const lines = fs.readFileSync(path.join(workspace, MODEL), 'utf8').split('\n');
+  const at = lines.findIndex((line) => /^\s+name: Storefront\s*$/.test(line));
+  const id = [...expected].find(([, label]) => label === 'Storefront')?.[0];
+  if (at < 0 || id === undefined) throw new Error(`no \`name: Storefront\` line in ${MODEL}, or no such node, to rename`);
+  const reads = async (label) => {
+    await waitForPanel(page, `node ${id} as "${label}"`, (p) => (p.diagram?.nodes.get(id) === label ? true : undefined), 30_000);
+    step(`node ${id} reads "${label}"`);
+  };
+  await goToLine(page, at + 1);
+  await page.keyboard.press('End');
+  await page.keyboard.type('s');
+  await reads('Storefronts');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Control+S');
+  await reads('Storefront');
+}
+
+// "Save as SVG" offers data-flow.svg in the folder; accepting writes the rendered SVG there.
+async function checkSaveSvg(workspace, expected) {
+  const file = path.join(workspace, 'data-flow.svg');
+  await clickInPanel(page, '#save');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  // The dialog fills the folder in first, then the file's name.
+  let offered = '';
+  for (const start = Date.now(); offered !== file && Date.now() - start < 10_000; await page.waitForTimeout(100)) {
+    offered = await input.inputValue();
+  }
+  if (offered !== file) throw new Error(`Save as SVG offered "${offered}", not ${file}`);
+  await page.keyboard.press('Enter');
+  const start = Date.now();
+  while (!fs.existsSync(file) && Date.now() - start < 10_000) await page.waitForTimeout(100);
+  const svg = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const missing = [...expected.values()].filter((label) => !svg.includes(`>${label}<`));
+  step(`Save as SVG wrote ${svg.length} characters to ${path.relative(workspace, file)}`);
+  if (!/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/.test(svg) || missing.length > 0) {
+    fail(`${file} is not the diagram's SVG: it starts ${JSON.stringify(svg.slice(0, 80))} and lacks the labels ${missing.join(', ')}`);
+  }
+  fs.rmSync(file, { force: true });
+}
+
+// The panel alone, across the window, for its text to be read in the README.
+async function takeDiagramScreenshot() {
+  const layout = ['View: Toggle Maximize Editor Group', 'View: Toggle Panel Visibility'];
+  await page.locator('.tab', { hasText: 'Data flow:' }).click();
+  for (const command of layout) await runCommand(page, command, 30_000);
+  const wide = await renderedDiagram(page, 10_000);
+  await page.waitForTimeout(1_000);
+  await page.screenshot({ path: opts['diagram-screenshot'] });
+  step(`screenshot of the ${Math.round(wide.width)}x${Math.round(wide.height)} diagram saved to ${opts['diagram-screenshot']}`);
+  for (const command of layout) await runCommand(page, command, 30_000);
+}
+
+async function checkLightTheme(expected) {
+  // The model's editor first, so that the settings open in its group, not over the panel.
+  await page.locator('.tab', { hasText: MODEL }).click();
+  await editSettings(page, 'Preferences: Open User Settings (JSON)', 'User/settings.json', {
+    ...codeServer.SETTINGS,
+    'workbench.colorTheme': 'Default Light Modern',
+  }, 30_000);
+  const light = await waitForPanel(page, 'the diagram in a light theme, with dark text', (p) => (
+    p.diagram?.theme === 'vscode-light' && luminance(p.diagram.labelColor) < 0.5 ? p.diagram : undefined), 30_000);
+  step(`in the light theme (${light.theme}) a plain node's label is ${light.labelColor}`);
+  compareNodes(light.nodes, expected);
+}
+
+function compareNodes(shown, expected) {
+  const lines = (nodes) => [...nodes].map(([id, label]) => `${id} ${JSON.stringify(label)}`);
+  const only = (a, b) => a.filter((x) => !b.includes(x));
+  const [s, e] = [lines(shown), lines(expected)];
+  console.log(`diagram nodes: ${JSON.stringify(s, null, 1)}`);
+  if (only(s, e).length > 0 || only(e, s).length > 0) {
+    fail(`the panel's nodes differ from the CLI's\n  only in the panel:\n    ${only(s, e).join('\n    ')}`
+      + `\n  only from the CLI:\n    ${only(e, s).join('\n    ')}`);
+  }
+}
+
 async function checkSettings() {
   const before = await settle(page, { firstMs: 30_000, quietMs: 2_000, maxMs: 60_000 });
   await editSettings(page, 'Preferences: Open User Settings (JSON)', 'User/settings.json', {
@@ -213,6 +337,7 @@ async function checkMissingBinary() {
   const toast = page.locator('.notification-toast').filter({ hasText: 'not an executable file' });
   await toast.locator('.monaco-button', { hasText: 'Install instructions' }).waitFor({ state: 'visible', timeout: 30_000 });
   step(`told: "${(await toast.locator('.notification-list-item-message').textContent())?.trim()}"`);
+  step(`the diagram panel shows: "${await panelNotice(page, /server is not running/, 30_000)}"`);
 }
 
 function count(byFile) {
