@@ -105,11 +105,11 @@ impl Snapshot {
 
 impl Backend {
     fn snapshot(&self, uri: &Uri) -> Result<Snapshot> {
-        let mut state = self.lock();
+        let state = self.lock();
         let (encoding, snippets) = (state.encoding, state.snippets);
-        let (root, path) = state
-            .locate_uri(uri)
-            .ok_or_else(|| invalid(format!("`{}` is not a file threatls can read", uri.as_str())))?;
+        let (root, path) = state.find_uri(uri).ok_or_else(|| {
+            invalid(format!("`{}` is neither open nor in a workspace folder; open it first", uri.as_str()))
+        })?;
         let root = state.roots.get(root).ok_or_else(|| invalid("no workspace for this document".to_owned()))?;
         if root.workspace.file(&path).is_none() {
             return Err(invalid(format!("`{path}` is not open, and is not a model or source file threatls reads")));
@@ -119,7 +119,7 @@ impl Backend {
 
     /// A snapshot once the document's root has been read, for answers that need all of it.
     async fn whole_snapshot(&self, uri: &Uri) -> Result<Snapshot> {
-        let root = self.lock().locate_uri(uri).map(|(root, _)| root);
+        let root = self.lock().find_uri(uri).map(|(root, _)| root);
         self.wait_for_scan(root).await;
         self.snapshot(uri)
     }
