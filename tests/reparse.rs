@@ -6,8 +6,11 @@
 //! built) with a fresh one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod support;
+
 use std::sync::Arc;
 
+use support::rng::{Rng, count_from_env};
 use threatls::analysis::{FileInput, FileKind, Options, SourceFile, Workspace};
 use threatls::date::Date;
 use threatls::diagnostic::Diagnostic;
@@ -37,22 +40,6 @@ fn difference(a: &Node, b: &Node, path: &str) -> Option<String> {
 fn short(n: &Node) -> String {
     let s = format!("{:?}", n.value);
     s.chars().take(120).collect()
-}
-
-/// A small deterministic generator (xorshift), so that a failure can be replayed by its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 const FRAGMENTS: &[&str] = &[
@@ -178,11 +165,11 @@ fn reparsing_equals_parsing_in_full() {
     let mut fast = 0;
     let mut total = 0;
     // More with THREATLS_DIFFERENTIAL_EDITS=30000 (ten minutes' worth in a debug build).
-    let steps: usize = std::env::var("THREATLS_DIFFERENTIAL_EDITS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_500);
+    let steps: usize = count_from_env("THREATLS_DIFFERENTIAL_EDITS", 1_500);
     let shop = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/shop/threatmodel.yaml")).unwrap();
     let bases = [(model(12, "\n"), 1u64), (model(8, "\r\n"), 2), (model(5, "\r"), 3), (model(20, "\n"), 4), (shop, 5)];
     for (base, seed) in bases {
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ seed);
+        let mut rng = Rng::new(seed);
         let mut text = base.clone();
         let mut parsed = parse_yaml(&text);
         for step in 0..steps {
@@ -260,9 +247,9 @@ fn all_diagnostics(ws: &Workspace) -> Vec<(String, Vec<Diagnostic>)> {
 #[test]
 fn an_edited_workspace_analyses_like_a_fresh_one() {
     let options = Options::new(Date::parse("2026-11-22").unwrap());
-    let steps: usize = std::env::var("THREATLS_DIFFERENTIAL_EDITS").ok().and_then(|s| s.parse().ok()).unwrap_or(600);
+    let steps: usize = count_from_env("THREATLS_DIFFERENTIAL_EDITS", 600);
     let base = model(6, "\n");
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut rng = Rng::new(0x2545_F491_4F6C_DD1D);
     let mut ws = Workspace::new(options.clone());
     ws.set_file("app.go", FileInput::Text(NAMING_CODE.to_owned()));
     ws.set_open_file("threatmodel.yaml", base.clone());

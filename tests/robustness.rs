@@ -5,25 +5,10 @@
 
 mod support;
 
+use support::rng::Rng;
 use threatls::analysis::{FileInput, Options, Workspace};
 use threatls::date::Date;
 use threatls::syntax::{LineCol, LineIndex, PositionEncoding};
-
-/// xorshift64*: small, deterministic, good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const PIECES: &[&[u8]] = &[
     b":",
@@ -145,7 +130,7 @@ fn mutated_fixtures_never_panic() {
             .collect();
         seeds.push(files);
     }
-    let mut rng = Rng(0x5EED_CAFE_F00D_D00D);
+    let mut rng = Rng::new(0x5EED_CAFE_F00D_D00D);
     let mut runs = 0;
     for _ in 0..60 {
         for seed in &seeds {
@@ -159,7 +144,7 @@ fn mutated_fixtures_never_panic() {
 
 #[test]
 fn random_bytes_never_panic() {
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     for _ in 0..2000 {
         let len = rng.below(300);
         let bytes: Vec<u8> = (0..len)
@@ -171,7 +156,7 @@ fn random_bytes_never_panic() {
 
 #[test]
 fn positions_clamp_everywhere() {
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let texts = ["", "a", "a\r\nb\rc\n", "é😀\r\n\r\n😀x", "\n\n\n", "x: [1, 2]\r"];
     for text in texts {
         let index = LineIndex::new(text);

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use super::requests::{invalid, run};
+use super::requests::invalid;
 use super::server::Backend;
 use crate::export::{Format, export};
 
@@ -59,6 +59,6 @@ pub(super) async fn execute(b: &Backend, params: lsp::ExecuteCommandParams) -> R
     b.wait_for_scan(Some(root)).await;
     let workspace = b.lock().roots.get(root).map(|r| r.workspace.clone());
     let workspace = workspace.ok_or_else(|| invalid("the workspace is gone".to_owned()))?;
-    let text = run("workspace/executeCommand", move || export(&workspace, format)).await?;
+    let text = b.run("workspace/executeCommand", move || export(&workspace, format)).await?;
     Ok(Some(lsp::LSPAny::String(text)))
 }

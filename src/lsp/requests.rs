@@ -105,11 +105,11 @@ impl Snapshot {
 
 impl Backend {
     fn snapshot(&self, uri: &Uri) -> Result<Snapshot> {
-        let mut state = self.lock();
+        let state = self.lock();
         let (encoding, snippets) = (state.encoding, state.snippets);
-        let (root, path) = state
-            .locate_uri(uri)
-            .ok_or_else(|| invalid(format!("`{}` is not a file threatls can read", uri.as_str())))?;
+        let (root, path) = state.find_uri(uri).ok_or_else(|| {
+            invalid(format!("`{}` is neither open nor in a workspace folder; open it first", uri.as_str()))
+        })?;
         let root = state.roots.get(root).ok_or_else(|| invalid("no workspace for this document".to_owned()))?;
         if root.workspace.file(&path).is_none() {
             return Err(invalid(format!("`{path}` is not open, and is not a model or source file threatls reads")));
@@ -119,7 +119,7 @@ impl Backend {
 
     /// A snapshot once the document's root has been read, for answers that need all of it.
     async fn whole_snapshot(&self, uri: &Uri) -> Result<Snapshot> {
-        let root = self.lock().locate_uri(uri).map(|(root, _)| root);
+        let root = self.lock().find_uri(uri).map(|(root, _)| root);
         self.wait_for_scan(root).await;
         self.snapshot(uri)
     }
@@ -132,23 +132,28 @@ impl Backend {
     }
 }
 
-/// Runs `f` on a blocking thread; a panic in it answers this request with an error, and the
-/// server carries on.
-pub(super) async fn run<T: Send + 'static>(what: &'static str, f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| Error {
-        code: ErrorCode::InternalError,
-        message: format!(
-            "threatls: internal error while answering {what}{}",
-            if e.is_panic() { " (a bug: please report it)" } else { "" }
-        )
-        .into(),
-        data: None,
-    })
-}
-
 impl Backend {
+    /// Runs `f` on a blocking thread; a panic in it answers this request with an error and is
+    /// logged, and the server carries on.
+    pub(super) async fn run<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        tokio::task::spawn_blocking(f).await.map_err(|e| {
+            let message = format!(
+                "threatls: internal error while answering {what}{}",
+                if e.is_panic() { " (a bug: please report it)" } else { "" }
+            );
+            if e.is_panic() {
+                self.log_error(message.clone());
+            }
+            Error { code: ErrorCode::InternalError, message: message.into(), data: None }
+        })
+    }
+
     pub(super) async fn panic_for_tests(&self) -> Result<()> {
-        run("threatls/panicForTests", || std::panic::resume_unwind(Box::new("a panic on purpose"))).await
+        self.run("threatls/panicForTests", || std::panic::resume_unwind(Box::new("a panic on purpose"))).await
     }
 }
 
@@ -159,7 +164,7 @@ pub(super) fn invalid(message: String) -> Error {
 pub(super) async fn completion(b: &Backend, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
     let at = params.text_document_position;
     let s = b.snapshot(&at.text_document.uri)?;
-    run("completion", move || {
+    b.run("completion", move || {
         let file = s.file()?;
         let found = ide::completions(&s.workspace, &s.path, s.offset(at.position));
         let items = found.items.into_iter().map(|i| convert::completion(file, i, s.encoding, s.snippets)).collect();
@@ -171,7 +176,7 @@ pub(super) async fn completion(b: &Backend, params: lsp::CompletionParams) -> Re
 pub(super) async fn hover(b: &Backend, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
     let at = params.text_document_position_params;
     let s = b.snapshot(&at.text_document.uri)?;
-    run("hover", move || {
+    b.run("hover", move || {
         let file = s.file()?;
         let h = ide::hover(&s.workspace, &s.path, s.offset(at.position))?;
         Some(lsp::Hover {
@@ -191,7 +196,7 @@ pub(super) async fn definition(
 ) -> Result<Option<lsp::GotoDefinitionResponse>> {
     let at = params.text_document_position_params;
     let s = b.whole_snapshot(&at.text_document.uri).await?;
-    run("definition", move || {
+    b.run("definition", move || {
         let found: Vec<lsp::Location> = ide::definition(&s.workspace, &s.path, s.offset(at.position))
             .iter()
             .filter_map(|r| s.location(&r.path, r.range))
@@ -205,7 +210,7 @@ pub(super) async fn references(b: &Backend, params: lsp::ReferenceParams) -> Res
     let at = params.text_document_position;
     let s = b.whole_snapshot(&at.text_document.uri).await?;
     let include = params.context.include_declaration;
-    run("references", move || {
+    b.run("references", move || {
         let found = ide::references(&s.workspace, &s.path, s.offset(at.position), include);
         Some(found.iter().filter_map(|o| s.location(&o.path, o.range)).collect())
     })
@@ -217,7 +222,7 @@ pub(super) async fn prepare_rename(
     params: lsp::TextDocumentPositionParams,
 ) -> Result<Option<lsp::PrepareRenameResponse>> {
     let s = b.snapshot(&params.text_document.uri)?;
-    run("prepareRename", move || {
+    b.run("prepareRename", move || {
         let (range, id) = ide::prepare_rename(&s.workspace, &s.path, s.offset(params.position)).map_err(invalid)?;
         let file = s.file().ok_or_else(|| invalid("the document is gone".to_owned()))?;
         Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder {
@@ -231,7 +236,7 @@ pub(super) async fn prepare_rename(
 pub(super) async fn rename(b: &Backend, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
     let at = params.text_document_position;
     let s = b.whole_snapshot(&at.text_document.uri).await?;
-    run("rename", move || {
+    b.run("rename", move || {
         let edits = ide::rename(&s.workspace, &s.path, s.offset(at.position), &params.new_name).map_err(invalid)?;
         Ok(Some(s.workspace_edit(&edits)))
     })
@@ -244,7 +249,7 @@ pub(super) async fn highlights(
 ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
     let at = params.text_document_position_params;
     let s = b.snapshot(&at.text_document.uri)?;
-    run("documentHighlight", move || {
+    b.run("documentHighlight", move || {
         let file = s.file()?;
         let found = ide::highlights(&s.workspace, &s.path, s.offset(at.position));
         Some(
@@ -269,7 +274,7 @@ pub(super) async fn document_symbols(
     params: lsp::DocumentSymbolParams,
 ) -> Result<Option<lsp::DocumentSymbolResponse>> {
     let s = b.snapshot(&params.text_document.uri)?;
-    run("documentSymbol", move || {
+    b.run("documentSymbol", move || {
         let file = s.file()?;
         let symbols = ide::document_symbols(&s.workspace, &s.path);
         Some(lsp::DocumentSymbolResponse::Nested(
@@ -285,7 +290,7 @@ pub(super) async fn workspace_symbols(
     params: lsp::WorkspaceSymbolParams,
 ) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
     let all = b.snapshots().await;
-    run("workspace/symbol", move || {
+    b.run("workspace/symbol", move || {
         let mut out = Vec::new();
         for (ws, dir, encoding) in &all {
             for (path, symbol) in ide::workspace_symbols(ws, &params.query) {
@@ -310,7 +315,7 @@ pub(super) async fn code_actions(
     params: lsp::CodeActionParams,
 ) -> Result<Option<lsp::CodeActionResponse>> {
     let s = b.snapshot(&params.text_document.uri)?;
-    run("codeAction", move || {
+    b.run("codeAction", move || {
         let file = s.file()?;
         let range = convert::text_range(file, params.range, s.encoding);
         let actions = ide::code_actions(&s.workspace, &s.path, range);
@@ -340,7 +345,7 @@ pub(super) async fn code_actions(
 pub(super) async fn code_lenses(b: &Backend, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
     let uri = params.text_document.uri;
     let s = b.whole_snapshot(&uri).await?;
-    run("codeLens", move || {
+    b.run("codeLens", move || {
         let file = s.file()?;
         let lenses = ide::code_lenses(&s.workspace, &s.path);
         Some(
@@ -379,7 +384,7 @@ pub(super) async fn semantic_tokens(
     params: lsp::SemanticTokensParams,
 ) -> Result<Option<lsp::SemanticTokensResult>> {
     let s = b.snapshot(&params.text_document.uri)?;
-    run("semanticTokens", move || {
+    b.run("semanticTokens", move || {
         let file = s.file()?;
         let tokens = ide::semantic_tokens(&s.workspace, &s.path);
         let data = convert::semantic_tokens(file, &tokens, s.encoding);
@@ -406,7 +411,7 @@ pub(super) async fn document_diagnostics(
     params: lsp::DocumentDiagnosticParams,
 ) -> Result<lsp::DocumentDiagnosticReportResult> {
     let s = b.snapshot(&params.text_document.uri)?;
-    run("textDocument/diagnostic", move || {
+    b.run("textDocument/diagnostic", move || {
         let full = report(&s.workspace, &s.dir, &s.path, s.encoding);
         lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(
             lsp::RelatedFullDocumentDiagnosticReport { related_documents: None, full_document_diagnostic_report: full },
@@ -421,7 +426,7 @@ pub(super) async fn workspace_diagnostics(
 ) -> Result<lsp::WorkspaceDiagnosticReportResult> {
     let all = b.snapshots().await;
     let versions: HashMap<Uri, i32> = b.lock().documents.iter().map(|(u, d)| (u.clone(), d.version)).collect();
-    run("workspace/diagnostic", move || {
+    b.run("workspace/diagnostic", move || {
         let mut items = Vec::new();
         for (ws, dir, encoding) in &all {
             for path in ws.paths() {

@@ -58,12 +58,16 @@ impl Backend {
         match result {
             Ok(value) => Some(value),
             Err(_) => {
-                let client = self.client.clone();
-                let message = format!("threatls: internal error while handling {what}; the server carries on");
-                tokio::spawn(async move { client.log_message(lsp::MessageType::ERROR, message).await });
+                self.log_error(format!("threatls: internal error while handling {what}; the server carries on"));
                 None
             }
         }
+    }
+
+    /// Tells the client of an internal error (a bug), in its log.
+    pub(super) fn log_error(&self, message: String) {
+        let client = self.client.clone();
+        tokio::spawn(async move { client.log_message(lsp::MessageType::ERROR, message).await });
     }
 
     /// Reads every root not yet read, in the background, reporting progress; sub-projects

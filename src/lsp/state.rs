@@ -111,6 +111,13 @@ impl State {
         Some((i, workspace_path(path, &root.dir)?))
     }
 
+    /// The root of a file already in a root (an open document is: opening it made one), and its
+    /// workspace path. For requests, which must not add a root: a hover on `file:///x` would
+    /// make `/` a root, and the next scan read the whole disk.
+    pub(super) fn find_uri(&self, uri: &Uri) -> Option<(usize, String)> {
+        self.find(&uri.to_file_path()?)
+    }
+
     pub(super) fn locate_uri(&mut self, uri: &Uri) -> Option<(usize, String)> {
         let path = uri.to_file_path()?;
         self.locate(&path)

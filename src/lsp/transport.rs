@@ -44,9 +44,7 @@ async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>, limit: usiz
             continue; // stray blank lines between frames
         }
         saw_header = true;
-        let Some((name, value)) = text.split_once(':') else { continue };
-        if name.trim().eq_ignore_ascii_case("content-length") {
-            let value = value.trim();
+        if let Some(value) = content_length(text) {
             length = Some(value.parse().map_err(|_| format!("`Content-Length: {value}` is not a byte count")));
         }
     }
@@ -67,6 +65,17 @@ async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>, limit: usiz
     Ok(Some(Frame::Body(body)))
 }
 
+/// The value of a `Content-Length` header line (the name in any case). The header may come at
+/// the end of the line: after a frame that declared fewer bytes than it held, the rest of its
+/// body runs into the next frame's first header line, and finding the header there puts the
+/// stream back in step instead of misreading every later frame.
+fn content_length(line: &str) -> Option<&str> {
+    const NAME: &str = "content-length";
+    let at = line.to_ascii_lowercase().rfind(NAME)?;
+    let value = line.get(at + NAME.len()..)?.trim_start().strip_prefix(':')?;
+    Some(value.trim())
+}
+
 fn frame(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(body);
@@ -75,7 +84,10 @@ fn frame(body: &[u8]) -> Vec<u8> {
 
 /// The answer to a message the framework cannot take, or `None` to pass it on unchanged.
 fn reject(body: &[u8]) -> Option<Value> {
-    if serde_json::from_slice::<Request>(body).is_ok() || serde_json::from_slice::<Response>(body).is_ok() {
+    // The framework reads a message without `method` as a call of the method "", which it
+    // would answer "method not found": JSON-RPC calls it an invalid request.
+    let request = serde_json::from_slice::<Request>(body).is_ok_and(|r| !r.method().is_empty());
+    if request || serde_json::from_slice::<Response>(body).is_ok() {
         return None;
     }
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
@@ -85,8 +97,9 @@ fn reject(body: &[u8]) -> Option<Value> {
         Some(id @ (Value::Number(_) | Value::String(_))) => id.clone(),
         _ => Value::Null,
     };
-    if id.is_null() && value.get("method").is_some() {
-        // A notification that does not fit its shape: nobody waits for an answer.
+    if value.get("id").is_none() && value.get("method").is_some() {
+        // A notification that does not fit its shape: nobody waits for an answer. A request
+        // whose id cannot be read is answered, with a null id, as JSON-RPC says.
         return Some(log("threatls: ignored a notification that is not valid JSON-RPC"));
     }
     Some(error_answer(id, -32600, "Invalid request: not a JSON-RPC 2.0 request, notification or response"))
@@ -199,5 +212,18 @@ mod tests {
             reject(br#"{"jsonrpc":"1.0","method":"x"}"#).map(|e| e["method"].clone()),
             Some(json!("window/logMessage"))
         );
+        let no_method = reject(br#"{"jsonrpc":"2.0","id":7,"x":1}"#).unwrap();
+        assert_eq!((&no_method["id"], &no_method["error"]["code"]), (&json!(7), &json!(-32600)));
+        let bad_id = reject(br#"{"jsonrpc":"2.0","id":{"n":1},"method":"x"}"#).unwrap();
+        assert_eq!((&bad_id["id"], &bad_id["error"]["code"]), (&Value::Null, &json!(-32600)));
+    }
+
+    #[test]
+    fn finds_the_length_header_after_the_rest_of_a_short_frame() {
+        assert_eq!(content_length("Content-Length: 12"), Some("12"));
+        assert_eq!(content_length("content-length:7 "), Some("7"));
+        assert_eq!(content_length(r#""n":1}}Content-Length: 57"#), Some("57"));
+        assert_eq!(content_length("Content-Type: application/vscode-jsonrpc"), None);
+        assert_eq!(content_length("Content-Length 12"), None);
     }
 }

@@ -11,9 +11,8 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexS
 const TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct Client {
-    writer: WriteHalf<DuplexStream>,
-    reader: BufReader<ReadHalf<DuplexStream>>,
-    next_id: i64,
+    writer: Writer,
+    reader: Reader,
     /// Messages from the server not consumed yet (notifications, mostly).
     pub inbox: VecDeque<Value>,
     /// Leave the server's requests unanswered (in the inbox) until the test answers them.
@@ -27,23 +26,32 @@ impl Client {
         let (server_read, server_write) = tokio::io::split(server_end);
         tokio::spawn(threatls::lsp::serve(server_read, server_write, true));
         let (reader, writer) = tokio::io::split(client_end);
-        Client { writer, reader: BufReader::new(reader), next_id: 1, inbox: VecDeque::new(), hold_requests: false }
+        Client {
+            writer: Writer { half: writer, next_id: 1 },
+            reader: Reader { half: BufReader::new(reader) },
+            inbox: VecDeque::new(),
+            hold_requests: false,
+        }
+    }
+
+    /// The two ends apart, for a test that writes and reads at once (a load test); the server's
+    /// own requests are then the reader's to see and nobody's to answer.
+    pub fn into_parts(self) -> (Writer, Reader) {
+        (self.writer, self.reader)
     }
 
     pub async fn send(&mut self, message: &Value) {
-        let body = serde_json::to_string(message).unwrap();
-        self.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes()).await;
+        self.writer.send(message).await;
     }
 
     pub async fn send_raw(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).await.unwrap();
-        self.writer.flush().await.unwrap();
+        self.writer.send_raw(bytes).await;
     }
 
     /// The next message from the server; answers the server's own requests as an editor would.
     pub async fn recv(&mut self) -> Value {
         loop {
-            let message = tokio::time::timeout(TIMEOUT, self.read_message()).await.expect("the server went quiet");
+            let message = self.reader.next().await;
             if message.get("method").is_some() && message.get("id").is_some() {
                 // window/workDoneProgress/create, client/registerCapability ...
                 if !self.hold_requests {
@@ -57,25 +65,6 @@ impl Client {
         }
     }
 
-    async fn read_message(&mut self) -> Value {
-        let mut length = 0usize;
-        loop {
-            let mut line = String::new();
-            self.reader.read_line(&mut line).await.unwrap();
-            assert!(!line.is_empty(), "the server closed the connection");
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(n) = line.strip_prefix("Content-Length: ") {
-                length = n.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        self.reader.read_exact(&mut body).await.unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
     /// Sends a request and returns its response (`result` or `error`), keeping what arrives
     /// meanwhile in the inbox.
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
@@ -84,10 +73,7 @@ impl Client {
     }
 
     pub async fn send_request(&mut self, method: &str, params: Value) -> i64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })).await;
-        id
+        self.writer.send_request(method, params).await
     }
 
     pub async fn response(&mut self, id: i64) -> Value {
@@ -114,7 +100,7 @@ impl Client {
     }
 
     pub async fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params })).await;
+        self.writer.notify(method, params).await;
     }
 
     pub async fn initialize(&mut self, root: &Path, capabilities: Value, options: Value) -> Value {
@@ -152,7 +138,7 @@ impl Client {
             }
             if last.as_deref().is_some_and(&done) {
                 // Quiet period: later publishes for the same file win.
-                match tokio::time::timeout(Duration::from_millis(300), self.read_message()).await {
+                match tokio::time::timeout(Duration::from_millis(300), self.reader.read_message()).await {
                     Ok(m) => {
                         self.inbox.push_back(m);
                         continue;
@@ -181,6 +167,66 @@ impl Client {
         let response = self.request("shutdown", Value::Null).await;
         assert_eq!(response["result"], Value::Null, "{response}");
         self.notify("exit", Value::Null).await;
+    }
+}
+
+/// The client's writing end: whole frames, and the ids of its requests.
+pub struct Writer {
+    half: WriteHalf<DuplexStream>,
+    next_id: i64,
+}
+
+impl Writer {
+    pub async fn send(&mut self, message: &Value) {
+        let body = serde_json::to_string(message).unwrap();
+        self.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes()).await;
+    }
+
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        self.half.write_all(bytes).await.unwrap();
+        self.half.flush().await.unwrap();
+    }
+
+    pub async fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })).await;
+        id
+    }
+
+    pub async fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params })).await;
+    }
+}
+
+/// The client's reading end.
+pub struct Reader {
+    half: BufReader<ReadHalf<DuplexStream>>,
+}
+
+impl Reader {
+    /// The next message from the server; fails the test if none comes in time.
+    pub async fn next(&mut self) -> Value {
+        tokio::time::timeout(TIMEOUT, self.read_message()).await.expect("the server went quiet")
+    }
+
+    async fn read_message(&mut self) -> Value {
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            self.half.read_line(&mut line).await.unwrap();
+            assert!(!line.is_empty(), "the server closed the connection");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                length = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.half.read_exact(&mut body).await.unwrap();
+        serde_json::from_slice(&body).unwrap()
     }
 }
 

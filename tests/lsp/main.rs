@@ -3,6 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod client;
+mod differential;
+mod load;
+mod protocol;
+#[path = "../support/mod.rs"]
+mod support;
 
 use std::path::{Path, PathBuf};
 
@@ -556,6 +561,17 @@ async fn bad_requests_get_answers_and_the_server_carries_on() {
     // A panic inside a request becomes an error answer.
     let panicked = client.request("threatls/panicForTests", Value::Null).await;
     assert_eq!(panicked["error"]["code"], -32603, "{panicked}");
+    // ... and is logged.
+    let logged = |m: &Value| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("internal error while answering threatls/panicForTests"))
+    };
+    while !client.inbox.iter().any(logged) {
+        let message = client.recv().await;
+        client.inbox.push_back(message);
+    }
     // A cancelled request is answered once: with its result or as cancelled.
     let id = client.send_request("textDocument/completion", at(&path, 7, 11)).await;
     client.notify("$/cancelRequest", json!({ "id": id })).await;

@@ -16,6 +16,8 @@
 //! ```
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+pub mod rng;
+
 use threatls::analysis::{FileInput, Options, Workspace};
 use threatls::date::Date;
 
