@@ -18,7 +18,10 @@ mod positions;
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 
-const TARGETS: [(&str, fn(&[u8])); 4] =
+/// A target's name (its directory under `fuzz/regressions/`) and its body.
+type Target = (&'static str, fn(&[u8]));
+
+const TARGETS: [Target; 4] =
     [("model", model::run), ("annotations", annotations::run), ("positions", positions::run), ("lsp", lsp::run)];
 
 #[test]
