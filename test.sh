@@ -9,5 +9,7 @@ cd "$(dirname "$0")"
 
 command -v dot >/dev/null || apt_install graphviz
 cargo test --locked
+command -v c++ >/dev/null || apt_install g++ # fuzz/: libFuzzer is C++, built by libfuzzer-sys
+fuzz/smoke.sh # every fuzz target for FUZZ_SECONDS (30) s; see CONTRIBUTING.md
 tests/mermaid/check.sh
 editors/test.sh

@@ -19,6 +19,8 @@ pub use normalize::canonical_name;
 pub use verbs::Verb;
 pub use verbs::keywords as verb_keywords;
 
+use std::borrow::Cow;
+
 use comments::Comments;
 use memchr::memchr_iter;
 
@@ -132,6 +134,12 @@ pub fn scan(path: &str, bytes: &[u8]) -> Scan {
     let candidates: Vec<usize> =
         memchr_iter(b'@', bytes).filter(|&i| verbs::may_start_annotation(bytes, i + 1)).collect();
     let Some(&last) = candidates.last() else { return out };
+    // Offsets are into the file's text: for a file that is not UTF-8, its lossy decoding, as for
+    // a model file and as an editor shows it. Reading the lines one by one instead let a range
+    // that passed an invalid byte run past its line's end, and past the end of the file.
+    if let Cow::Owned(text) = String::from_utf8_lossy(bytes) {
+        return scan(path, text.as_bytes());
+    }
     let comments = Comments::scan(bytes, syntax, line_bounds(bytes, last).1 + 1);
     let mut lines = LineCounter::default();
     let mut shield: Option<TextRange> = None;

@@ -234,8 +234,11 @@ impl LanguageServer for Backend {
         };
         self.scan(true);
         // Clients that cannot register dynamically answer with an error; files then change
-        // only through the editor.
-        let _ = self.client.register_capability(vec![registration]).await;
+        // only through the editor. Not awaited here: the framework stops at the end of the input
+        // only once every handler has returned, and a client that closed its end without
+        // answering kept the server running forever (found by the lsp fuzz target).
+        let client = self.client.clone();
+        tokio::spawn(async move { client.register_capability(vec![registration]).await });
     }
 
     async fn shutdown(&self) -> Result<()> {
