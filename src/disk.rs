@@ -294,15 +294,25 @@ fn read_into(path: &Path, root: &Path, limit: u64, buffer: &mut Vec<u8>) -> Resu
         .map_err(|e| FileInput::Unreadable(e.to_string()))
 }
 
-/// Reads a file the directory listing says is regular: one open, and reads up to one byte past
-/// the limit; only a file over the limit costs an fstat, for its size.
+/// Reads a file the directory listing says is regular: one open and one `fstat` of the open
+/// file, so that a file over the limit is refused by its size without reading any of it, and a
+/// file replaced since the listing by something else is not read; then at most `limit` bytes.
 fn read_regular(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), FileInput> {
     buffer.clear();
     let file = fs::File::open(path).map_err(|e| FileInput::Unreadable(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| FileInput::Unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(FileInput::Unreadable("it is not a regular file".into()));
+    }
+    if meta.len() > limit {
+        return Err(FileInput::TooLarge { len: meta.len() });
+    }
+    buffer.reserve(usize::try_from(meta.len()).unwrap_or(0));
     let mut limited = (&file).take(limit + 1);
     limited.read_to_end(buffer).map_err(|e| FileInput::Unreadable(e.to_string()))?;
+    // It grew since the fstat.
     if buffer.len() as u64 > limit {
-        let len = file.metadata().map_or(buffer.len() as u64, |m| m.len());
+        let len = buffer.len() as u64;
         buffer.clear();
         return Err(FileInput::TooLarge { len });
     }
