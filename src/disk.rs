@@ -275,7 +275,8 @@ fn read_into(path: &Path, root: &Path, limit: u64, buffer: &mut Vec<u8>) -> Resu
                     "it resolves to a file outside the workspace, which threatls does not read".into(),
                 ));
             }
-            Err(_) => return Err(FileInput::Missing),
+            // A dangling link, or links in a loop: say so, or the file would vanish unexplained.
+            Err(e) => return Err(FileInput::Unreadable(format!("it is a symbolic link that leads to no file ({e})"))),
         }
     }
     let meta = fs::metadata(path).map_err(|e| FileInput::Unreadable(e.to_string()))?;

@@ -16,7 +16,7 @@ pub const BINARY: &str = env!("CARGO_BIN_EXE_threatls");
 
 /// How long anything may take before the test calls it a hang. Generous: the machine may be
 /// busy, and a hang never ends.
-pub const HANG: Duration = Duration::from_secs(120);
+pub const HANG: Duration = Duration::from_secs(30);
 
 /// GNU `time` (Debian's `time`), which reports a child's peak resident memory from `wait4`.
 const GNU_TIME: &str = "/usr/bin/time";
