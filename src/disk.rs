@@ -14,7 +14,7 @@ use crate::analysis::{FileInput, FileKind, Options, Skipped, SourceFile, Workspa
 use crate::annotations::comment_syntax;
 use crate::config::{CONFIG_FILE, Config};
 use crate::date::Date;
-use crate::limits::{MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BYTES};
+use crate::limits::{MAX_INCLUDED_FILES, MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BYTES};
 
 /// The workspace root of `path`: the nearest directory at or above it holding `threatls.toml`,
 /// else the nearest holding `.git`, else the directory itself.
@@ -57,6 +57,10 @@ pub fn walk(root: &Path, config: &Config, targets: &[PathBuf]) -> Walked {
     let walker = WalkBuilder::new(root)
         .follow_links(false)
         .hidden(false)
+        // The user's global git excludes live in their home directory, outside every workspace,
+        // and threatls reads nothing there (SECURITY.md); the repository's own ignore files
+        // still apply.
+        .git_global(false)
         .filter_entry(move |e| {
             let name = e.file_name().to_string_lossy();
             let hidden = e.depth() > 0 && name.starts_with('.');
@@ -173,9 +177,6 @@ impl Drop for Visitor<'_> {
         }
     }
 }
-
-/// The most files one workspace may pull in through includes (a guard against link mazes).
-const MAX_INCLUDED_FILES: usize = 10_000;
 
 /// Reads a workspace: its settings, every model and source file the walk finds, then whatever
 /// the models include, until nothing new is named.
