@@ -7,7 +7,7 @@
 //! a time bound, so this is one of the few timed assertions) at most 1 s of wall time in a
 //! release build, 10 s in a debug build, whose figures say little. Run
 //! `cargo test --release --test bombs -- --nocapture` for the figures.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::print_stdout)]
 
 mod child;
 

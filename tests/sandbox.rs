@@ -76,7 +76,7 @@ fn parse(log: &str, cwd: &Path) -> Vec<Call> {
         }
         let Some((name, args)) = rest.split_once('(') else { continue };
         let base = match args.split_once(", ") {
-            Some((first, _)) if first == "AT_FDCWD" => Some(cwd.to_path_buf()),
+            Some(("AT_FDCWD", _)) => Some(cwd.to_path_buf()),
             Some((first, _)) => fd_path(first),
             None => None,
         };

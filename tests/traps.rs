@@ -3,7 +3,7 @@
 //! server's first scan finish, say what they skipped and why, and never read a canary: each
 //! canary is a FIFO, so opening one would block the reader for good and the test would fail as
 //! a hang (tests/sandbox.rs also watches the system calls).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::print_stdout)]
 #![cfg(unix)]
 
 mod child;
