@@ -14,7 +14,7 @@ use crate::analysis::{FileInput, FileKind, Options, Skipped, SourceFile, Workspa
 use crate::annotations::comment_syntax;
 use crate::config::{CONFIG_FILE, Config};
 use crate::date::Date;
-use crate::limits::{MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BYTES};
+use crate::limits::{MAX_INCLUDED_FILES, MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BYTES};
 
 /// The workspace root of `path`: the nearest directory at or above it holding `threatls.toml`,
 /// else the nearest holding `.git`, else the directory itself.
@@ -57,6 +57,10 @@ pub fn walk(root: &Path, config: &Config, targets: &[PathBuf]) -> Walked {
     let walker = WalkBuilder::new(root)
         .follow_links(false)
         .hidden(false)
+        // The user's global git excludes live in their home directory, outside every workspace,
+        // and threatls reads nothing there (SECURITY.md); the repository's own ignore files
+        // still apply.
+        .git_global(false)
         .filter_entry(move |e| {
             let name = e.file_name().to_string_lossy();
             let hidden = e.depth() > 0 && name.starts_with('.');
@@ -174,9 +178,6 @@ impl Drop for Visitor<'_> {
     }
 }
 
-/// The most files one workspace may pull in through includes (a guard against link mazes).
-const MAX_INCLUDED_FILES: usize = 10_000;
-
 /// Reads a workspace: its settings, every model and source file the walk finds, then whatever
 /// the models include, until nothing new is named.
 pub fn load_workspace(root: &Path, options: Options, targets: &[PathBuf]) -> (Workspace, Walked) {
@@ -275,7 +276,8 @@ fn read_into(path: &Path, root: &Path, limit: u64, buffer: &mut Vec<u8>) -> Resu
                     "it resolves to a file outside the workspace, which threatls does not read".into(),
                 ));
             }
-            Err(_) => return Err(FileInput::Missing),
+            // A dangling link, or links in a loop: say so, or the file would vanish unexplained.
+            Err(e) => return Err(FileInput::Unreadable(format!("it is a symbolic link that leads to no file ({e})"))),
         }
     }
     let meta = fs::metadata(path).map_err(|e| FileInput::Unreadable(e.to_string()))?;
@@ -294,15 +296,25 @@ fn read_into(path: &Path, root: &Path, limit: u64, buffer: &mut Vec<u8>) -> Resu
         .map_err(|e| FileInput::Unreadable(e.to_string()))
 }
 
-/// Reads a file the directory listing says is regular: one open, and reads up to one byte past
-/// the limit; only a file over the limit costs an fstat, for its size.
+/// Reads a file the directory listing says is regular: one open and one `fstat` of the open
+/// file, so that a file over the limit is refused by its size without reading any of it, and a
+/// file replaced since the listing by something else is not read; then at most `limit` bytes.
 fn read_regular(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), FileInput> {
     buffer.clear();
     let file = fs::File::open(path).map_err(|e| FileInput::Unreadable(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| FileInput::Unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(FileInput::Unreadable("it is not a regular file".into()));
+    }
+    if meta.len() > limit {
+        return Err(FileInput::TooLarge { len: meta.len() });
+    }
+    buffer.reserve(usize::try_from(meta.len()).unwrap_or(0));
     let mut limited = (&file).take(limit + 1);
     limited.read_to_end(buffer).map_err(|e| FileInput::Unreadable(e.to_string()))?;
+    // It grew since the fstat.
     if buffer.len() as u64 > limit {
-        let len = file.metadata().map_or(buffer.len() as u64, |m| m.len());
+        let len = buffer.len() as u64;
         buffer.clear();
         return Err(FileInput::TooLarge { len });
     }

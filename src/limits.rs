@@ -10,6 +10,10 @@ pub const MAX_NESTING_DEPTH: usize = 64;
 /// The most nodes that alias expansion may add to one file ("billion laughs" stops here).
 pub const MAX_ALIAS_NODES: usize = 10_000;
 
+/// The most model files one workspace may pull in through `includes:` (a guard against mazes
+/// of includes); the rest are not read.
+pub const MAX_INCLUDED_FILES: usize = 10_000;
+
 /// The most syntax errors reported (and recovered from) in one file.
 pub const MAX_SYNTAX_ERRORS: usize = 50;
 

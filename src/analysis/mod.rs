@@ -23,7 +23,7 @@ pub use index::{Def, Index};
 pub use names::{Group, NameTable};
 pub use occurrences::{Occurrence, Occurrences};
 pub use paths::{is_model_file_name, join as join_path, parent as parent_dir};
-pub use source_file::{FileInput, FileKind, Presence, Skipped, SourceFile};
+pub use source_file::{FileInput, FileKind, Presence, Skipped, SourceFile, mib, skipped_notes};
 pub use threats::ThreatState;
 
 use crate::config::{CONFIG_FILE, Config, Settings};
@@ -153,9 +153,12 @@ impl Workspace {
 
     /// Adds a file read elsewhere (a face may build [`SourceFile`]s in parallel).
     pub fn insert(&mut self, mut file: SourceFile) {
-        let is_config = file.kind == FileKind::Config;
         file.names_fingerprint = names::fingerprint(&file);
-        let file = Arc::new(file);
+        self.insert_shared(Arc::new(file));
+    }
+
+    fn insert_shared(&mut self, file: Arc<SourceFile>) {
+        let is_config = file.kind == FileKind::Config;
         if file.kind != FileKind::Code || !file.annotations.is_empty() || !file.diagnostics.is_empty() {
             self.relevant.insert(file.path.clone(), Arc::clone(&file));
         } else {
@@ -181,6 +184,19 @@ impl Workspace {
                 _ => SourceFile::open(path, text, kind),
             };
             self.insert(file);
+        }
+    }
+
+    /// Sets a document open in an editor, taking its file from `from` (the same root before it
+    /// was read again) when that one was made from the same text: a large document is then not
+    /// parsed a second time, and both workspaces share one copy of it.
+    pub fn set_open_file_from(&mut self, path: &str, text: String, from: &Workspace) {
+        match from.files.get(path) {
+            Some(file) if Some(file.kind) == self.kind_of(path) && file.text == text => {
+                self.relevant.remove(path);
+                self.insert_shared(Arc::clone(file));
+            }
+            _ => self.set_open_file(path, text),
         }
     }
 

@@ -52,6 +52,48 @@ pub enum Skipped {
     Unreadable(String),
 }
 
+/// One line per kind of skipped file, naming the first few (`path`, why), for a face to show:
+/// "skipped 2 binary source files: a.js, b.js".
+pub fn skipped_notes(skipped: &[(String, &Skipped)]) -> Vec<String> {
+    let limit = mib(MAX_SOURCE_FILE_BYTES);
+    let kinds = [
+        (0, "binary source file", String::new()),
+        (1, "source file", format!(" over the {limit} limit")),
+        (2, "unreadable source file", String::new()),
+    ];
+    let which = |s: &Skipped| match s {
+        Skipped::Binary => 0,
+        Skipped::TooLarge(_) => 1,
+        Skipped::Unreadable(_) => 2,
+    };
+    let mut notes = Vec::new();
+    for (kind, noun, tail) in kinds {
+        let files: Vec<String> = skipped
+            .iter()
+            .filter(|(_, why)| which(why) == kind)
+            .map(|(p, why)| match why {
+                Skipped::TooLarge(len) => format!("{p} ({})", mib(*len)),
+                Skipped::Unreadable(reason) => format!("{p} ({reason})"),
+                Skipped::Binary => p.clone(),
+            })
+            .collect();
+        if files.is_empty() {
+            continue;
+        }
+        let shown: Vec<&str> = files.iter().take(3).map(String::as_str).collect();
+        let more = if files.len() > 3 { format!(" and {} more", files.len() - 3) } else { String::new() };
+        let count = files.len();
+        let noun = if count == 1 { noun.to_owned() } else { format!("{noun}s") };
+        notes.push(format!("skipped {count} {noun}{tail}: {}{more}", shown.join(", ")));
+    }
+    notes
+}
+
+/// A size in MiB with one decimal, as notes and reports show it.
+pub fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     pub path: String,

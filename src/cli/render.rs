@@ -6,7 +6,7 @@ use std::path::Path;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use crate::analysis::{FileKind, Skipped, SourceFile, Workspace};
+use crate::analysis::{FileKind, Skipped, SourceFile, Workspace, mib};
 use crate::annotations::Dialect;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::{PositionEncoding, TextRange};
@@ -128,40 +128,9 @@ pub fn render_text(reports: &[WorkspaceReport<'_>], color: bool) -> (String, Sum
 fn notes(out: &mut String, reports: &[WorkspaceReport<'_>], paint: &dyn Fn(Style, &str) -> String) {
     let skipped: Vec<(String, &Skipped)> =
         reports.iter().flat_map(|r| r.skipped.iter().map(|(p, why)| ((r.display)(p), why))).collect();
-    let limit = mib(crate::limits::MAX_SOURCE_FILE_BYTES);
-    // (which, noun, what follows the noun)
-    let kinds = [
-        (0, "binary source file", String::new()),
-        (1, "source file", format!(" over the {limit} limit")),
-        (2, "unreadable source file", String::new()),
-    ];
-    let which = |s: &Skipped| match s {
-        Skipped::Binary => 0,
-        Skipped::TooLarge(_) => 1,
-        Skipped::Unreadable(_) => 2,
-    };
-    for (kind, noun, tail) in kinds {
-        let files: Vec<String> = skipped
-            .iter()
-            .filter(|(_, why)| which(why) == kind)
-            .map(|(p, why)| match why {
-                Skipped::TooLarge(len) => format!("{p} ({})", mib(*len)),
-                Skipped::Unreadable(reason) => format!("{p} ({reason})"),
-                Skipped::Binary => p.clone(),
-            })
-            .collect();
-        if files.is_empty() {
-            continue;
-        }
-        let shown: Vec<&str> = files.iter().take(3).map(String::as_str).collect();
-        let more = if files.len() > 3 { format!(" and {} more", files.len() - 3) } else { String::new() };
-        let note = paint(GUTTER, "note:");
-        let _ = writeln!(out, "{note} skipped {}{tail}: {}{more}", plural(files.len(), noun), shown.join(", "));
+    for note in crate::analysis::skipped_notes(&skipped) {
+        let _ = writeln!(out, "{} {note}", paint(GUTTER, "note:"));
     }
-}
-
-fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// Lines longer than this are shown as a window around the range.

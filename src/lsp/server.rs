@@ -20,6 +20,7 @@ use super::document::Document;
 use super::requests;
 use super::settings;
 use super::state::State;
+use crate::analysis::{Skipped, skipped_notes};
 use crate::disk::load_workspace;
 use crate::syntax::PositionEncoding;
 
@@ -110,6 +111,16 @@ impl Backend {
                     load_workspace(&scan_dir, options, std::slice::from_ref(&scan_dir))
                 })
                 .await;
+                // What the scan left out, as `threatls check` notes it: a file missing from the
+                // analysis should not be a mystery.
+                if let Ok((_, walked)) = &scanned {
+                    let skipped: Vec<(String, &Skipped)> =
+                        walked.skipped.iter().map(|(p, why)| (p.clone(), why)).collect();
+                    for note in skipped_notes(&skipped) {
+                        let message = format!("threatls: in {}: {note}", dir.display());
+                        this.client.log_message(lsp::MessageType::INFO, message).await;
+                    }
+                }
                 this.change("the workspace scan", |state| match scanned {
                     Ok((workspace, walked)) => {
                         files += walked.scanned + workspace.paths().count();

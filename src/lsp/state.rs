@@ -175,8 +175,10 @@ impl State {
                 (r == root).then(|| (rel, doc.text()))
             })
             .collect();
-        for (rel, text) in open {
-            scanned.set_open_file(&rel, text);
+        if let Some(r) = self.roots.get(root) {
+            for (rel, text) in open {
+                scanned.set_open_file_from(&rel, text, &r.workspace);
+            }
         }
         if let Some(r) = self.roots.get_mut(root) {
             r.workspace = scanned;
