@@ -19,9 +19,20 @@ use crate::limits::{MAX_INCLUDED_FILES, MAX_MODEL_FILE_BYTES, MAX_SOURCE_FILE_BY
 /// The workspace root of `path`: the nearest directory at or above it holding `threatls.toml`,
 /// else the nearest holding `.git`, else the directory itself.
 pub fn root_of(path: &Path) -> PathBuf {
-    let dir = if path.is_dir() { path } else { path.parent().unwrap_or(path) };
+    marked_root(path).unwrap_or_else(|| directory_of(path).to_path_buf())
+}
+
+/// The nearest directory at or above `path` holding `threatls.toml`, else the nearest holding
+/// `.git`; `None` when no directory up to the file system's root holds either.
+pub fn marked_root(path: &Path) -> Option<PathBuf> {
+    let dir = directory_of(path);
     let marked = |marker: &str| dir.ancestors().find(|d| d.join(marker).exists()).map(Path::to_path_buf);
-    marked(CONFIG_FILE).or_else(|| marked(".git")).unwrap_or_else(|| dir.to_path_buf())
+    marked(CONFIG_FILE).or_else(|| marked(".git"))
+}
+
+/// `path` if it is a directory, else the directory it is in.
+pub fn directory_of(path: &Path) -> &Path {
+    if path.is_dir() { path } else { path.parent().unwrap_or(path) }
 }
 
 /// The root of the git repository `dir` is in (the nearest directory with a `.git`), or `dir`
@@ -50,11 +61,13 @@ pub struct Walked {
 /// threads, each reusing one buffer, and only what they hold is kept. Each thread collects its
 /// findings and hands them over once, when it ends. Source files under one of `targets` are
 /// counted.
-pub fn walk(root: &Path, config: &Config, targets: &[PathBuf]) -> Walked {
+/// With `recursive` false, only the files directly in `root` are read.
+pub fn walk(root: &Path, config: &Config, targets: &[PathBuf], recursive: bool) -> Walked {
     let nested = Arc::new(Mutex::new(Vec::new()));
     let nested_in_filter = Arc::clone(&nested);
     let root_buf = root.to_path_buf();
     let walker = WalkBuilder::new(root)
+        .max_depth((!recursive).then_some(1))
         .follow_links(false)
         .hidden(false)
         // The user's global git excludes live in their home directory, outside every workspace,
@@ -181,12 +194,23 @@ impl Drop for Visitor<'_> {
 /// Reads a workspace: its settings, every model and source file the walk finds, then whatever
 /// the models include, until nothing new is named.
 pub fn load_workspace(root: &Path, options: Options, targets: &[PathBuf]) -> (Workspace, Walked) {
+    load(root, options, targets, true)
+}
+
+/// Like [`load_workspace`], but reads only the files directly in `dir` (and what they include):
+/// for a document opened in a directory that no `threatls.toml` or `.git` marks as a project,
+/// where reading everything below (a home directory, `/`) would be neither wanted nor bounded.
+pub fn load_directory(dir: &Path, options: Options) -> (Workspace, Walked) {
+    load(dir, options, &[dir.to_path_buf()], false)
+}
+
+fn load(root: &Path, options: Options, targets: &[PathBuf], recursive: bool) -> (Workspace, Walked) {
     let mut workspace = Workspace::new(options);
     let config_path = root.join(CONFIG_FILE);
     if config_path.is_file() {
         workspace.set_file(CONFIG_FILE, read_confined(&config_path, root));
     }
-    let mut walked = walk(root, workspace.config(), targets);
+    let mut walked = walk(root, workspace.config(), targets, recursive);
     for (path, input) in std::mem::take(&mut walked.models) {
         workspace.insert(SourceFile::new(&path, input, FileKind::Model));
     }

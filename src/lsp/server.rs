@@ -21,12 +21,16 @@ use super::requests;
 use super::settings;
 use super::state::State;
 use crate::analysis::{Skipped, skipped_notes};
-use crate::disk::load_workspace;
+use crate::disk::{load_directory, load_workspace};
 use crate::syntax::PositionEncoding;
 
 /// How long watched-file changes are collected before one re-analysis (a branch switch sends
 /// hundreds at once).
 const WATCH_DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// How long the scan waits for the client to accept its progress token before it goes on without
+/// reporting progress.
+const PROGRESS_CREATE_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
 pub struct Backend {
@@ -86,10 +90,10 @@ impl Backend {
         let this = self.clone();
         tokio::spawn(async move {
             let token = lsp::ProgressToken::String("threatls/scan".to_owned());
-            let ongoing = if progress
-                && this.lock().progress
-                && this.client.create_work_done_progress(token.clone()).await.is_ok()
-            {
+            // A client that never answers the token's creation must not hold the scan up.
+            let created =
+                || tokio::time::timeout(PROGRESS_CREATE_TIMEOUT, this.client.create_work_done_progress(token.clone()));
+            let ongoing = if progress && this.lock().progress && matches!(created().await, Ok(Ok(()))) {
                 Some(this.client.progress(token, "threatls").with_message("Reading the workspace").begin().await)
             } else {
                 None
@@ -100,15 +104,22 @@ impl Backend {
                     let mut state = this.lock();
                     let next = state.roots.iter().position(|r| !r.loaded);
                     state.scanning = next.is_some();
-                    next.and_then(|i| Some((i, state.roots.get(i)?.dir.clone(), state.options())))
+                    next.and_then(|i| {
+                        let root = state.roots.get(i)?;
+                        Some((i, root.dir.clone(), root.shallow, state.options()))
+                    })
                 };
-                let Some((root, dir, options)) = next else { break };
+                let Some((root, dir, shallow, options)) = next else { break };
                 if let Some(p) = &ongoing {
                     p.report(format!("Reading {}", dir.display())).await;
                 }
                 let scan_dir = dir.clone();
                 let scanned = tokio::task::spawn_blocking(move || {
-                    load_workspace(&scan_dir, options, std::slice::from_ref(&scan_dir))
+                    if shallow {
+                        load_directory(&scan_dir, options)
+                    } else {
+                        load_workspace(&scan_dir, options, std::slice::from_ref(&scan_dir))
+                    }
                 })
                 .await;
                 // What the scan left out, as `threatls check` notes it: a file missing from the

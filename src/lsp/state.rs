@@ -12,7 +12,7 @@ use super::publish::Publisher;
 use crate::analysis::{FileKind, Options, SourceFile, Workspace};
 use crate::config::Settings;
 use crate::date::Date;
-use crate::disk::{self, root_of, workspace_path};
+use crate::disk::{self, directory_of, marked_root, workspace_path};
 use crate::syntax::PositionEncoding;
 
 /// A workspace root and its workspace.
@@ -22,6 +22,9 @@ pub(super) struct Root {
     pub workspace: Workspace,
     /// Whether the initial scan of the root has been merged in.
     pub loaded: bool,
+    /// Whether only the files directly in `dir` are read: the directory of a document outside
+    /// every workspace folder that no `threatls.toml` or `.git` marks as a project.
+    pub shallow: bool,
 }
 
 #[derive(Debug)]
@@ -74,21 +77,30 @@ impl State {
 
     /// Adds a root (a workspace folder, or a sub-project found in one) if it is new.
     pub(super) fn add_root(&mut self, dir: PathBuf) -> usize {
+        self.add(dir, false)
+    }
+
+    fn add(&mut self, dir: PathBuf, shallow: bool) -> usize {
         if let Some(i) = self.roots.iter().position(|r| r.dir == dir) {
             return i;
         }
         let workspace = Workspace::new(self.options());
-        self.roots.push(Root { dir, workspace, loaded: false });
+        self.roots.push(Root { dir, workspace, loaded: false, shallow });
         self.roots.len() - 1
     }
 
     /// The root a file belongs to (the deepest that holds it) and its workspace path; a file
-    /// outside every root gets a root of its own, found as the CLI finds one.
+    /// outside every root gets a root of its own, found as the CLI finds one, except that a
+    /// directory no marker makes a project is read without what lies below it (a file opened
+    /// in `/` or a home directory must not make the server read everything there).
     pub(super) fn locate(&mut self, path: &Path) -> Option<(usize, String)> {
         if let Some(found) = self.find(path) {
             return Some(found);
         }
-        let root = self.add_root(root_of(path));
+        let root = match marked_root(path) {
+            Some(dir) => self.add(dir, false),
+            None => self.add(directory_of(path).to_path_buf(), true),
+        };
         let rel = workspace_path(path, &self.roots.get(root)?.dir)?;
         Some((root, rel))
     }

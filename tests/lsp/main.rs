@@ -472,6 +472,50 @@ async fn the_first_diagnostics_do_not_wait_for_the_scan() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_accepts_the_progress_token_still_gets_its_workspace_read() {
+    // Found by fuzzing: the scan waited for the answer to `window/workDoneProgress/create`
+    // for ever, and every request that waits for the scan with it.
+    let dir = workspace(&[("threatmodel.yaml", MODEL)]);
+    let root = root(&dir);
+    let mut client = Client::start();
+    client.hold_requests = true;
+    client
+        .initialize(&root, json!({ "window": { "workDoneProgress": true } }), json!({ "threatls": { "today": TODAY } }))
+        .await;
+    let symbols = client.request("workspace/symbol", json!({ "query": "idor" }));
+    let found = tokio::time::timeout(std::time::Duration::from_secs(60), symbols).await.expect("the scan never ended");
+    let names: Vec<&Value> = found["result"].as_array().unwrap().iter().map(|s| &s["name"]).collect();
+    assert_eq!(names, [&json!("idor")], "{found}");
+    assert!(client.inbox.iter().any(|m| m["method"] == "window/workDoneProgress/create"));
+    assert!(!client.inbox.iter().any(|m| m["method"] == "$/progress"), "no progress without a token");
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_in_an_unmarked_directory_reads_that_directory_only() {
+    // No `threatls.toml` or `.git` at or above it: its directory might be `/` or a home
+    // directory, so what lies below is not read (the fuzzer opened `file:///x`, and the
+    // server read the whole disk).
+    let folder = workspace(&[]);
+    let loose = tempfile::tempdir().unwrap();
+    let dir = loose.path().canonicalize().unwrap();
+    assert!(threatls::disk::marked_root(&dir).is_none(), "the temporary directory is inside a project");
+    let model = |id: &str| format!("threatmodel: 1\nassets:\n  - {{ id: {id}, name: {id}, kind: process }}\n");
+    std::fs::write(dir.join("sibling.threatmodel.yaml"), model("sibling-asset")).unwrap();
+    std::fs::create_dir(dir.join("deep")).unwrap();
+    std::fs::write(dir.join("deep/below.threatmodel.yaml"), model("deep-asset")).unwrap();
+    let mut client = started(&root(&folder), json!({})).await;
+    let opened = dir.join("opened.threatmodel.yaml");
+    client.open(&opened, &model("opened-asset")).await;
+    client.diagnostics_until(&opened, |_| true).await;
+    let found = client.request("workspace/symbol", json!({ "query": "asset" })).await;
+    let mut names: Vec<&str> = found["result"].as_array().unwrap().iter().filter_map(|s| s["name"].as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["opened-asset", "sibling-asset"], "{found}");
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_actions_fix_and_add() {
     let model = MODEL
         .replace("class: elevation-of-privilege", "class: elevation-of-privelege")
