@@ -8,12 +8,15 @@
 #![cfg(target_os = "linux")]
 
 mod child;
+#[path = "support/mod.rs"]
+mod support;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use child::{Session, Wrapper, run, tempdir, uri, write_files};
 use serde_json::json;
+use support::shop::{CODE, MODEL};
 
 /// Paths the binary may touch outside the workspace, and why. Prefixes, compared on whole
 /// path components.
@@ -155,27 +158,6 @@ fn assert_confined(log_path: &Path, root: &Path, what: &str) {
 fn pid(line: &str) -> &str {
     line.split_whitespace().next().unwrap_or_default()
 }
-
-const MODEL: &str = "threatmodel: 1
-title: Shop
-assets:
-  - { id: billing-api, name: Billing API, kind: process }
-threats:
-  - id: idor
-    title: Invoice ids are not bound to the caller
-    class: elevation-of-privilege
-    severity: high
-    affects: [billing-api]
-mitigations:
-  - { id: owner-check, title: Owner check, mitigates: [idor], status: implemented }
-";
-
-const CODE: &str = "package billing
-
-// @exposes #billing-api to #idor
-// @mitigates #billing-api against #idor using #owner-check
-func Invoice() {}
-";
 
 fn workspace() -> (tempfile::TempDir, PathBuf) {
     let (dir, base) = tempdir();

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use client::{Client, uri};
 use serde_json::{Value, json};
+use support::shop::{CODE, MODEL};
 
 const TODAY: &str = "2026-11-22";
 
@@ -32,31 +33,21 @@ fn root(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().canonicalize().unwrap()
 }
 
-const MODEL: &str = "threatmodel: 1
-title: Shop
-assets:
-  - { id: billing-api, name: Billing API, kind: process }
-threats:
-  - id: idor
-    title: Invoice ids are not bound to the caller
-    class: elevation-of-privilege
-    severity: high
-    affects: [billing-api]
-mitigations:
-  - { id: owner-check, title: Owner check, mitigates: [idor], status: implemented }
-";
-
-const CODE: &str = "package billing
-
-// @exposes #billing-api to #idor
-// @mitigates #billing-api against #idor using #owner-check
-func Invoice() {}
-";
-
 async fn started(dir: &Path, capabilities: Value) -> Client {
     let mut client = Client::start();
     let response = client.initialize(dir, capabilities, json!({ "threatls": { "today": TODAY } })).await;
     assert!(response["result"]["capabilities"].is_object(), "{response}");
+    client
+}
+
+/// A client that asks for progress reports but holds back its answers to the server's requests,
+/// so the server never gets its progress token until `release_requests`.
+async fn started_holding_answers(dir: &Path) -> Client {
+    let mut client = Client::start();
+    client.hold_requests = true;
+    client
+        .initialize(dir, json!({ "window": { "workDoneProgress": true } }), json!({ "threatls": { "today": TODAY } }))
+        .await;
     client
 }
 
@@ -445,11 +436,7 @@ async fn the_first_diagnostics_do_not_wait_for_the_scan() {
     let broken = MODEL.replace("kind: process", "kind: proces");
     let dir = workspace(&[("threatmodel.yaml", &broken), ("other.threatmodel.yaml", "threatmodel: 1\n")]);
     let root = root(&dir);
-    let mut client = Client::start();
-    client.hold_requests = true;
-    client
-        .initialize(&root, json!({ "window": { "workDoneProgress": true } }), json!({ "threatls": { "today": TODAY } }))
-        .await;
+    let mut client = started_holding_answers(&root).await;
     let model = root.join("threatmodel.yaml");
     client.open(&model, &broken).await;
     let first = client.diagnostics_until(&model, |d| !d.is_empty()).await;
@@ -477,11 +464,7 @@ async fn a_client_that_never_accepts_the_progress_token_still_gets_its_workspace
     // for ever, and every request that waits for the scan with it.
     let dir = workspace(&[("threatmodel.yaml", MODEL)]);
     let root = root(&dir);
-    let mut client = Client::start();
-    client.hold_requests = true;
-    client
-        .initialize(&root, json!({ "window": { "workDoneProgress": true } }), json!({ "threatls": { "today": TODAY } }))
-        .await;
+    let mut client = started_holding_answers(&root).await;
     let symbols = client.request("workspace/symbol", json!({ "query": "idor" }));
     let found = tokio::time::timeout(std::time::Duration::from_secs(60), symbols).await.expect("the scan never ended");
     let names: Vec<&Value> = found["result"].as_array().unwrap().iter().map(|s| &s["name"]).collect();

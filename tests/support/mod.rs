@@ -17,6 +17,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 pub mod rng;
+pub mod shop;
 
 use threatls::analysis::{FileInput, Options, Workspace};
 use threatls::date::Date;
