@@ -283,21 +283,20 @@ impl<'a> Resolver<'a> {
         let kinds = expected(r.role);
         if let Some(id) = r.id.as_ref().map(|id| &id.value) {
             let shown = Shown { text: id, hash: true };
-            match self.index.def(id) {
-                Some(def) if kinds.contains(&def.element.kind) => {}
-                Some(def) => {
-                    let kind = def.element.kind;
+            // The kind is in the index's table; the definition is read only for a message.
+            match self.index.kind(id) {
+                Some(kind) if kinds.contains(&kind) => {}
+                Some(kind) => {
                     let msg = format!(
                         "`#{id}` is {} {}, but this position names {}",
                         kind.article(),
                         kind.noun(),
                         kinds.iter().map(|k| format!("{} {}", k.article(), k.noun())).collect::<Vec<_>>().join(" or ")
                     );
-                    let d = Diagnostic::new(Code::WrongReferenceKind, r.range, msg).with_related(
-                        &def.file.path,
-                        def.element.id.range,
-                        format!("`{id}` is defined here"),
-                    );
+                    let mut d = Diagnostic::new(Code::WrongReferenceKind, r.range, msg);
+                    if let Some(def) = self.index.def(id) {
+                        d = d.with_related(&def.file.path, def.element.id.range, format!("`{id}` is defined here"));
+                    }
                     report(d);
                     return None;
                 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use crate::catalog::{Catalog, MitigationTemplate, ThreatClass, View};
 use crate::model::{ClassDef, Element, Kind, Spanned, TemplateDef};
 
-use super::{FileKind, SourceFile};
+use super::{FileKind, SourceFile, identity};
 
 /// One definition of an element id.
 #[derive(Clone, Copy, Debug)]
@@ -30,86 +30,165 @@ impl<'a> Def<'a> {
     }
 }
 
+/// The index of one analysis: the files that define something, and the tables of where in
+/// them each id is defined.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Model files first, then files nearer the root, then by path: the first definition of an
+    /// id is the original, later ones (an included file's, the code's) are duplicates.
+    files: Vec<Arc<SourceFile>>,
+    /// Shared with the previous analysis when no file's [`identity`] changed: the tables hold
+    /// positions in `files`, not the files, so they outlive an edit that moves no definition.
+    ids: Arc<IdTables>,
+    /// The team's classes and templates (first definitions), as catalog entries; built again
+    /// every time, since they hold the definitions' text.
+    team: Catalog,
+}
+
 /// Hashed, not ordered: ids of a large model share long prefixes (`threat-0001`...), which
 /// makes ordered lookups compare many bytes; the sorted list is built once, when asked for.
 #[derive(Debug, Default)]
-pub struct Index {
-    /// Every definition of each element id, in path order then source order.
-    elements: HashMap<Arc<str>, Defs>,
+pub(super) struct IdTables {
+    /// [`identity::key`] of the files the tables were built from.
+    key: u64,
+    /// Every definition of each element id, with the kind of the first.
+    elements: HashMap<Box<str>, (Kind, Defs)>,
     /// Every definition of each team-defined class id.
-    classes: HashMap<Arc<str>, Defs>,
+    classes: HashMap<Box<str>, Defs>,
     /// Every definition of each team-defined mitigation template id.
-    templates: HashMap<Arc<str>, Defs>,
-    /// The team's classes and templates (first definitions), as catalog entries.
-    team: Catalog,
-    sorted_ids: OnceLock<Vec<Arc<str>>>,
+    templates: HashMap<Box<str>, Defs>,
+    /// Whether an element id is defined more than once; almost never, so the passes that ask
+    /// whether a definition is the original need not look it up.
+    duplicates: bool,
+    sorted: OnceLock<Vec<Box<str>>>,
 }
 
-/// The definitions of one id, as a file and a position in one of its lists. An id almost always
-/// has one, so the first is held inline: the index is built again after every edit, and a list
-/// per id was a heap allocation per element of the model.
+/// A definition: the position of its file in [`Index::files`] and of the definition in that
+/// file's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct At {
+    file: u32,
+    item: u32,
+}
+
+/// The definitions of one id. An id almost always has one, so the first is held inline.
 #[derive(Debug)]
 struct Defs {
-    first: (Arc<SourceFile>, usize),
-    more: Vec<(Arc<SourceFile>, usize)>,
+    first: At,
+    more: Vec<At>,
 }
 
 impl Defs {
     /// Adds a definition of the id under `key`, and says whether it is the first.
-    fn add(map: &mut HashMap<Arc<str>, Defs>, key: &str, def: (Arc<SourceFile>, usize)) -> bool {
+    fn add<V>(map: &mut HashMap<Box<str>, V>, key: &str, at: At, new: impl FnOnce(Defs) -> V) -> bool
+    where
+        V: AsMut<Defs>,
+    {
         match map.get_mut(key) {
-            Some(defs) => {
-                defs.more.push(def);
+            Some(v) => {
+                v.as_mut().more.push(at);
                 false
             }
             None => {
-                map.insert(Arc::from(key), Defs { first: def, more: Vec::new() });
+                map.insert(Box::from(key), new(Defs { first: at, more: Vec::new() }));
                 true
             }
         }
     }
 
-    fn iter(&self) -> impl Iterator<Item = &(Arc<SourceFile>, usize)> {
-        std::iter::once(&self.first).chain(&self.more)
+    fn iter(&self) -> impl Iterator<Item = At> + '_ {
+        std::iter::once(self.first).chain(self.more.iter().copied())
+    }
+}
+
+impl AsMut<Defs> for Defs {
+    fn as_mut(&mut self) -> &mut Defs {
+        self
+    }
+}
+
+impl AsMut<Defs> for (Kind, Defs) {
+    fn as_mut(&mut self) -> &mut Defs {
+        &mut self.1
+    }
+}
+
+impl IdTables {
+    fn build(files: &[Arc<SourceFile>], key: u64) -> IdTables {
+        let count = |list: fn(&SourceFile) -> usize| files.iter().map(|f| list(f)).sum();
+        let mut ids = IdTables {
+            key,
+            elements: HashMap::with_capacity(count(|f| f.model.elements.len())),
+            classes: HashMap::with_capacity(count(|f| f.model.classes.len())),
+            templates: HashMap::with_capacity(count(|f| f.model.templates.len())),
+            ..IdTables::default()
+        };
+        for (file, f) in (0..).zip(files) {
+            for (item, e) in (0..).zip(&f.model.elements) {
+                let first = Defs::add(&mut ids.elements, &e.id.value, At { file, item }, |d| (e.kind, d));
+                ids.duplicates |= !first;
+            }
+            for (item, c) in (0..).zip(&f.model.classes) {
+                Defs::add(&mut ids.classes, &c.id.value, At { file, item }, |d| d);
+            }
+            for (item, t) in (0..).zip(&f.model.templates) {
+                Defs::add(&mut ids.templates, &t.id.value, At { file, item }, |d| d);
+            }
+        }
+        ids
     }
 }
 
 impl Index {
-    /// Model files come before source files and files nearer the root first, so a top-level
-    /// model's definition is the original and an included file's or the code's the duplicate.
-    pub(super) fn build<'a>(files: impl Iterator<Item = &'a Arc<SourceFile>>) -> Index {
+    /// Builds the index of `files`, taking over `previous`'s tables when no file that defines
+    /// something has changed what it defines.
+    pub(super) fn build<'a>(
+        files: impl Iterator<Item = &'a Arc<SourceFile>>,
+        previous: Option<&Arc<IdTables>>,
+    ) -> Index {
         // Only files that define something; most source files define nothing.
-        let mut files: Vec<&Arc<SourceFile>> = files
+        let mut files: Vec<Arc<SourceFile>> = files
             .filter(|f| !f.model.elements.is_empty() || !f.model.classes.is_empty() || !f.model.templates.is_empty())
+            .cloned()
             .collect();
-        files.sort_by_cached_key(|f| (f.kind != FileKind::Model, f.path.matches('/').count(), f.path.as_str()));
-        let count = |list: fn(&SourceFile) -> usize| files.iter().map(|f| list(f)).sum();
-        let mut index = Index {
-            elements: HashMap::with_capacity(count(|f| f.model.elements.len())),
-            classes: HashMap::with_capacity(count(|f| f.model.classes.len())),
-            templates: HashMap::with_capacity(count(|f| f.model.templates.len())),
-            ..Index::default()
+        files.sort_by_cached_key(|f| (f.kind != FileKind::Model, f.path.matches('/').count(), f.path.clone()));
+        let key = identity::key(files.iter().map(Arc::as_ref));
+        let ids = match previous.filter(|ids| ids.key == key) {
+            Some(ids) => Arc::clone(ids),
+            None => Arc::new(IdTables::build(&files, key)),
         };
-        for file in files {
-            for (i, e) in file.model.elements.iter().enumerate() {
-                Defs::add(&mut index.elements, &e.id.value, (Arc::clone(file), i));
-            }
-            for (i, c) in file.model.classes.iter().enumerate() {
-                if Defs::add(&mut index.classes, &c.id.value, (Arc::clone(file), i))
-                    && !View::builtin().is_builtin(&c.id.value)
-                {
-                    index.team.classes.push(team_class(c));
+        let mut index = Index { files, ids, team: Catalog::default() };
+        index.team = index.team_catalog();
+        index
+    }
+
+    /// The first definitions of the team's classes and templates that are not built in.
+    fn team_catalog(&self) -> Catalog {
+        let mut team = Catalog::default();
+        for (file, f) in (0..).zip(&self.files) {
+            for (item, c) in (0..).zip(&f.model.classes) {
+                let first = self.ids.classes.get(c.id.value.as_str()).map(|d| d.first);
+                if first == Some(At { file, item }) && !View::builtin().is_builtin(&c.id.value) {
+                    team.classes.push(team_class(c));
                 }
             }
-            for (i, t) in file.model.templates.iter().enumerate() {
-                if Defs::add(&mut index.templates, &t.id.value, (Arc::clone(file), i))
-                    && !View::builtin().templates().any(|b| b.id == t.id.value)
-                {
-                    index.team.templates.push(team_template(t));
+            for (item, t) in (0..).zip(&f.model.templates) {
+                let first = self.ids.templates.get(t.id.value.as_str()).map(|d| d.first);
+                if first == Some(At { file, item }) && !View::builtin().templates().any(|b| b.id == t.id.value) {
+                    team.templates.push(team_template(t));
                 }
             }
         }
-        index
+        team
+    }
+
+    /// The id tables, which the next analysis may take over.
+    pub(super) fn tables(&self) -> &Arc<IdTables> {
+        &self.ids
+    }
+
+    fn file(&self, at: At) -> Option<&SourceFile> {
+        self.files.get(usize::try_from(at.file).ok()?).map(Arc::as_ref)
     }
 
     /// The catalog with the team's classes and templates.
@@ -119,51 +198,59 @@ impl Index {
 
     /// Every definition of `id`; the first is the one references resolve to.
     pub fn defs(&self, id: &str) -> impl Iterator<Item = Def<'_>> {
-        self.elements
-            .get(id)
-            .into_iter()
-            .flat_map(Defs::iter)
-            .filter_map(|(file, i)| Some(Def { file, element: file.model.elements.get(*i)? }))
+        self.ids.elements.get(id).into_iter().flat_map(|(_, defs)| defs.iter()).filter_map(|at| {
+            let file = self.file(at)?;
+            Some(Def { file, element: file.model.elements.get(usize::try_from(at.item).ok()?)? })
+        })
     }
 
     pub fn def(&self, id: &str) -> Option<Def<'_>> {
         self.defs(id).next()
     }
 
+    /// The kind of element `id` names (its first definition's), without reading the definition.
+    pub fn kind(&self, id: &str) -> Option<Kind> {
+        self.ids.elements.get(id).map(|(kind, _)| *kind)
+    }
+
+    /// Whether `element`, of a file the index was built from, is the first definition of its
+    /// id (the others are duplicates).
+    pub fn is_original(&self, element: &Element) -> bool {
+        !self.ids.duplicates || self.def(&element.id.value).is_some_and(|d| std::ptr::eq(d.element, element))
+    }
+
     /// Every definition of the team-defined class `id`, with its file.
     pub fn class_defs(&self, id: &str) -> impl Iterator<Item = (&SourceFile, &ClassDef)> {
-        self.classes
-            .get(id)
-            .into_iter()
-            .flat_map(Defs::iter)
-            .filter_map(|(file, i)| Some((file.as_ref(), file.model.classes.get(*i)?)))
+        self.ids.classes.get(id).into_iter().flat_map(Defs::iter).filter_map(|at| {
+            let file = self.file(at)?;
+            Some((file, file.model.classes.get(usize::try_from(at.item).ok()?)?))
+        })
     }
 
     /// Every definition of the team-defined template `id`, with its file.
     pub fn template_defs(&self, id: &str) -> impl Iterator<Item = (&SourceFile, &TemplateDef)> {
-        self.templates
-            .get(id)
-            .into_iter()
-            .flat_map(Defs::iter)
-            .filter_map(|(file, i)| Some((file.as_ref(), file.model.templates.get(*i)?)))
+        self.ids.templates.get(id).into_iter().flat_map(Defs::iter).filter_map(|at| {
+            let file = self.file(at)?;
+            Some((file, file.model.templates.get(usize::try_from(at.item).ok()?)?))
+        })
     }
 
     /// The ids whose (first) definition has one of these kinds, sorted; all ids for `None`.
     pub fn ids<'a>(&'a self, kinds: Option<&'a [Kind]>) -> impl Iterator<Item = &'a str> {
-        let sorted = self.sorted_ids.get_or_init(|| {
-            let mut ids: Vec<Arc<str>> = self.elements.keys().cloned().collect();
+        let sorted = self.ids.sorted.get_or_init(|| {
+            let mut ids: Vec<Box<str>> = self.ids.elements.keys().cloned().collect();
             ids.sort_unstable();
             ids
         });
         sorted
             .iter()
             .map(AsRef::as_ref)
-            .filter(move |id| kinds.is_none_or(|ks| self.def(id).is_some_and(|d| ks.contains(&d.element.kind))))
+            .filter(move |id| kinds.is_none_or(|ks| self.kind(id).is_some_and(|k| ks.contains(&k))))
     }
 
     /// All team-defined class ids, sorted.
     pub fn class_ids(&self) -> impl Iterator<Item = &str> {
-        let mut ids: Vec<&str> = self.classes.keys().map(AsRef::as_ref).collect();
+        let mut ids: Vec<&str> = self.ids.classes.keys().map(AsRef::as_ref).collect();
         ids.sort_unstable();
         ids.into_iter()
     }
@@ -193,5 +280,46 @@ fn team_template(t: &TemplateDef) -> MitigationTemplate {
         classes: t.classes.clone(),
         description: t.description.clone().unwrap_or_default(),
         asvs: t.asvs.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::analysis::{Options, Workspace};
+    use crate::date::Date;
+
+    const MODEL: &str = "threatmodel: 1\nassets:\n  - { id: web-api, name: Web API }\nthreats:\n  - { id: t1, title: Tampering, affects: [web-api], severity: high }\n";
+
+    /// The address of the id tables after each edit of the model, and whether `t1` resolves.
+    fn tables_after(edits: &[&str]) -> Vec<(usize, bool)> {
+        let mut ws = Workspace::new(Options::new(Date::EPOCH));
+        edits
+            .iter()
+            .map(|text| {
+                ws.set_open_file("threatmodel.yaml", (*text).to_owned());
+                let index = &ws.analysis().index;
+                (Arc::as_ptr(index.tables()) as usize, index.def("t1").is_some_and(|d| d.element.id.value == "t1"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_that_moves_no_definition_keeps_the_tables() {
+        let edits = [MODEL, &MODEL.replace("high", "low"), &format!("# a comment that moves everything\n{MODEL}")];
+        let tables = tables_after(&edits);
+        assert!(tables.windows(2).all(|w| w[0].0 == w[1].0), "{tables:?}");
+        // The tables hold positions, not files: the definition read is the edited file's.
+        assert!(tables.iter().all(|t| t.1), "{tables:?}");
+    }
+
+    #[test]
+    fn adding_renaming_or_reordering_definitions_builds_new_tables() {
+        let reordered = MODEL.replace("threats:", "threats:\n  - { id: t0, title: Spoofing, affects: [web-api] }");
+        let edits = [MODEL, &MODEL.replace("id: t1", "id: t2"), MODEL, &reordered];
+        let tables = tables_after(&edits);
+        assert!(tables.windows(2).all(|w| w[0].0 != w[1].0), "{tables:?}");
+        assert_eq!(tables.iter().map(|t| t.1).collect::<Vec<_>>(), [true, false, true, true]);
     }
 }

@@ -7,6 +7,7 @@
 mod code;
 mod coverage;
 mod evidence;
+mod identity;
 mod index;
 mod names;
 mod occurrences;
@@ -60,8 +61,16 @@ pub struct Workspace {
     /// Shared by clones, so that a snapshot taken before the analysis ran gets it too, and a
     /// change makes a new, empty cell.
     analysis: Arc<OnceLock<Analysis>>,
-    /// The last analysis's name table, which the next one takes over if no name changed.
-    previous_names: Option<Arc<NameTable>>,
+    /// What the next analysis may take over from the last one.
+    previous: Previous,
+}
+
+/// Tables of the last analysis that the next one takes over if no file changed what it defines
+/// or names (see [`identity`]).
+#[derive(Clone, Debug, Default)]
+struct Previous {
+    names: Option<Arc<NameTable>>,
+    ids: Option<Arc<index::IdTables>>,
 }
 
 /// Facts derived from all files together.
@@ -85,7 +94,7 @@ impl Workspace {
             relevant: FileMap::new(),
             config,
             analysis: Arc::default(),
-            previous_names: None,
+            previous: Previous::default(),
         }
     }
 
@@ -107,8 +116,11 @@ impl Workspace {
 
     /// Drops the analysis after a change, keeping what the next one may reuse.
     fn invalidate(&mut self) {
-        if let Some(names) = self.analysis.get().and_then(|a| a.names.get()) {
-            self.previous_names = Some(Arc::clone(names));
+        if let Some(analysis) = self.analysis.get() {
+            if let Some(names) = analysis.names.get() {
+                self.previous.names = Some(Arc::clone(names));
+            }
+            self.previous.ids = Some(Arc::clone(analysis.index.tables()));
         }
         self.analysis = Arc::default();
     }
@@ -153,7 +165,7 @@ impl Workspace {
 
     /// Adds a file read elsewhere (a face may build [`SourceFile`]s in parallel).
     pub fn insert(&mut self, mut file: SourceFile) {
-        file.names_fingerprint = names::fingerprint(&file);
+        file.identity = identity::fingerprint(&file);
         self.insert_shared(Arc::new(file));
     }
 
@@ -234,7 +246,7 @@ impl Workspace {
     }
 
     pub fn analysis(&self) -> &Analysis {
-        self.analysis.get_or_init(|| Analysis::compute(&self.analysed(), &self.options, self.previous_names.as_ref()))
+        self.analysis.get_or_init(|| Analysis::compute(&self.analysed(), &self.options, &self.previous))
     }
 
     /// The files the analysis reads: with annotations off, source files take no part.
@@ -244,7 +256,7 @@ impl Workspace {
 
     /// What names in code stand for.
     pub fn names(&self) -> &NameTable {
-        self.analysis().names.get_or_init(|| NameTable::of(self.analysed().iter(), self.previous_names.as_ref()))
+        self.analysis().names.get_or_init(|| NameTable::of(self.analysed().iter(), self.previous.names.as_ref()))
     }
 
     /// Every place `id` is written, in model files and in code, sorted by path and position.
@@ -258,7 +270,7 @@ impl Workspace {
         let analysis = self.analysis();
         analysis.evidence.get_or_init(|| {
             let files = self.analysed();
-            let (today, previous) = (self.options.today, self.previous_names.as_ref());
+            let (today, previous) = (self.options.today, self.previous.names.as_ref());
             // The checks already reported every diagnostic this pass finds again.
             let facts = code::collect(&files, &analysis.index, &analysis.names, previous, today, true, &mut |_, _| {});
             Evidence::of(facts)
@@ -332,14 +344,14 @@ impl<'a> Analysed<'a> {
 }
 
 impl Analysis {
-    fn compute(files: &Analysed<'_>, options: &Options, previous_names: Option<&Arc<NameTable>>) -> Analysis {
-        let index = Index::build(files.iter());
+    fn compute(files: &Analysed<'_>, options: &Options, previous: &Previous) -> Analysis {
+        let index = Index::build(files.iter(), previous.ids.as_ref());
         let mut diagnostics: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         let mut sink = |path: &str, d: Diagnostic| diagnostics.entry(path.to_owned()).or_default().push(d);
         validate::check(files, &index, &mut sink);
         coverage::check(files, &index, &mut sink);
         let names = OnceLock::new();
-        let code = code::collect(files, &index, &names, previous_names, options.today, false, &mut sink);
+        let code = code::collect(files, &index, &names, previous.names.as_ref(), options.today, false, &mut sink);
         let threat_states = threats::check(files, &index, options, &code, &mut sink);
         // The code facts borrow the index and the name table, which move into the analysis.
         drop(code);

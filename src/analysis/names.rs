@@ -3,18 +3,16 @@
 //! section 2.10); the first such element in path order, then source order, wins.
 //!
 //! The table is built on first use: most workspaces use `#id`s only, and a large model has tens
-//! of thousands of names. Most edits (a description, a severity, a date) change no name, so a
-//! new analysis takes over the last one's table when every file it reads has the same
-//! [`fingerprint`], in the same order; building it is a third of a large analysis.
+//! of thousands of names. Most edits change no name, so a new analysis takes over the last
+//! one's table when every file it reads has the same [`identity`], in the same order.
 
 use hashbrown::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use crate::annotations::{Role, Verb, canonical_name};
 use crate::model::{Element, Kind};
 
-use super::{FileKind, SourceFile};
+use super::{FileKind, SourceFile, identity};
 
 /// What a name in code can stand for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,7 +52,7 @@ impl Group {
 
 #[derive(Debug, Default)]
 pub struct NameTable {
-    /// The files it was built from: their paths and [`fingerprint`]s, hashed in order.
+    /// The files it was built from: [`identity::key`].
     key: u64,
     /// Normalised ids and names of elements, by group, to the element's id.
     ids: HashMap<(Group, String), String>,
@@ -69,11 +67,7 @@ impl NameTable {
         previous: Option<&Arc<NameTable>>,
     ) -> Arc<NameTable> {
         let files: Vec<&Arc<SourceFile>> = files.collect();
-        let mut key = stable_hasher();
-        for file in &files {
-            (&file.path, file.names_fingerprint).hash(&mut key);
-        }
-        let key = key.finish();
+        let key = identity::key(files.iter().map(|f| f.as_ref()));
         if let Some(previous) = previous.filter(|p| p.key == key) {
             return Arc::clone(previous);
         }
@@ -110,14 +104,8 @@ impl NameTable {
     }
 }
 
-/// A hasher that gives the same hash for the same input in every analysis (foldhash's quality
-/// variant with a fixed seed); SipHash took a tenth of an edit's time on a large model.
-fn stable_hasher() -> impl Hasher {
-    foldhash::quality::FixedState::with_seed(0).build_hasher()
-}
-
 /// Threat and control names that annotations define without an `#id`.
-fn code_names(file: &SourceFile) -> impl Iterator<Item = (Group, &str)> {
+pub(super) fn code_names(file: &SourceFile) -> impl Iterator<Item = (Group, &str)> {
     let annotations = if file.kind == FileKind::Code { &file.annotations[..] } else { &[] };
     annotations.iter().filter_map(|a| {
         let def = a.definition.as_ref().filter(|d| d.id.is_none())?;
@@ -128,23 +116,6 @@ fn code_names(file: &SourceFile) -> impl Iterator<Item = (Group, &str)> {
         };
         Some((group, def.name.value.as_str()))
     })
-}
-
-/// A hash of everything [`NameTable::of`] reads of `file`: the group, id and name of each of
-/// its elements, and the names its annotations define. A 64-bit hash: two different sets of
-/// names share one with a chance of about 1 in 10^19, and a collision would only keep a stale
-/// name table in an editor session.
-pub(super) fn fingerprint(file: &SourceFile) -> u64 {
-    let mut h = stable_hasher();
-    for e in &file.model.elements {
-        if let Some(group) = Group::of_kind(e.kind) {
-            (group, &e.id.value, e.name.as_ref().map(|n| &n.value)).hash(&mut h);
-        }
-    }
-    for defined in code_names(file) {
-        defined.hash(&mut h);
-    }
-    h.finish()
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub enum Presence {
 }
 
 /// How a file is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FileKind {
     /// A threat-model YAML file.
     Model,
@@ -117,8 +117,9 @@ pub struct SourceFile {
     /// A model file whose YAML read without a diagnostic: an edit of it may be read again
     /// incrementally (see [`SourceFile::edit`]).
     yaml_clean: bool,
-    /// What the file gives the name table, hashed; set as it enters the workspace.
-    pub(super) names_fingerprint: u64,
+    /// What the file defines and names, hashed ([`super::identity`]); set as it enters the
+    /// workspace.
+    pub(super) identity: u64,
 }
 
 impl SourceFile {
@@ -183,7 +184,7 @@ impl SourceFile {
             tree,
             diagnostics,
             yaml_clean,
-            names_fingerprint: 0,
+            identity: 0,
         }
     }
 
@@ -277,7 +278,7 @@ impl SourceFile {
             tree: None,
             diagnostics: Vec::new(),
             yaml_clean: false,
-            names_fingerprint: 0,
+            identity: 0,
         }
     }
 

@@ -30,6 +30,9 @@ struct MitigationRef<'a> {
     file: &'a SourceFile,
     element: &'a Element,
     mitigation: &'a Mitigation,
+    /// The mitigation's status counts (read once here: the checks ask for every threat and
+    /// every exposure, and reading it from the element was a cache miss each time).
+    effective: bool,
 }
 
 pub(super) fn check(
@@ -56,7 +59,8 @@ pub(super) fn check(
             if let Detail::Mitigation(mitigation) = &element.detail {
                 seen.clear();
                 for threat in mitigation.mitigates.iter().map(|t| t.value.as_str()).filter(|t| seen.insert(t)) {
-                    by_threat.entry(threat).or_default().push(MitigationRef { file, element, mitigation });
+                    let effective = mitigation.status.is_effective();
+                    by_threat.entry(threat).or_default().push(MitigationRef { file, element, mitigation, effective });
                 }
                 target_not_affected(file, mitigation, index, sink);
             }
@@ -69,8 +73,7 @@ pub(super) fn check(
     for file in files.iter() {
         for element in &file.model.elements {
             let Detail::Threat(threat) = &element.detail else { continue };
-            let is_first = index.def(&element.id.value).is_some_and(|d| std::ptr::eq(d.element, element));
-            if !is_first {
+            if !index.is_original(element) {
                 continue;
             }
             let id = element.id.value.as_str();
@@ -147,7 +150,7 @@ fn derive<'a>(
     covered.clear();
     let listed = threat.affects.iter().map(|t| (t.value.as_str(), Shown::plain(&t.value)));
     ordered.extend(listed.chain(in_code.exposed.iter().copied()).filter(|(key, _)| targets.insert(*key)));
-    let effective = || mitigations.iter().filter(|m| m.mitigation.status.is_effective());
+    let effective = || mitigations.iter().filter(|m| m.effective);
     for m in effective() {
         match &m.mitigation.on {
             Some(on) => covered.extend(on.iter().map(|t| t.value.as_str()).filter(|t| targets.contains(t))),
@@ -239,7 +242,7 @@ fn threat_findings(
         let list: Vec<String> = uncovered.iter().map(|t| format!("`{t}`")).collect();
         format!("no implemented mitigation covers {}", list.join(", "))
     };
-    let pending: Vec<&MitigationRef<'_>> = mitigations.iter().filter(|m| !m.mitigation.status.is_effective()).collect();
+    let pending: Vec<&MitigationRef<'_>> = mitigations.iter().filter(|m| !m.effective).collect();
     if !pending.is_empty() {
         let list: Vec<String> =
             pending.iter().map(|m| format!("`{}` is {}", m.element.id.value, m.mitigation.status.as_str())).collect();
@@ -331,7 +334,7 @@ fn exposure_finding(
     let in_code = code.mitigated.get(threat).is_some_and(|assets| assets.contains(asset));
     let in_model = by_threat
         .get(threat.as_ref())
-        .is_some_and(|ms| ms.iter().filter(|m| m.mitigation.status.is_effective()).any(|m| m.mitigation.covers(asset)));
+        .is_some_and(|ms| ms.iter().filter(|m| m.effective).any(|m| m.mitigation.covers(asset)));
     let pair = (threat.clone(), asset.clone());
     let accepted =
         matches!(states.get(threat.as_ref()), Some(ThreatState::Accepted { .. })) || code.accepted.contains_key(&pair);

@@ -18,11 +18,8 @@ pub(super) fn check(files: &Analysed<'_>, index: &Index, sink: &mut impl FnMut(&
 }
 
 fn duplicate_ids(file: &SourceFile, index: &Index, sink: &mut impl FnMut(&str, Diagnostic)) {
-    for element in &file.model.elements {
+    for element in file.model.elements.iter().filter(|e| !index.is_original(e)) {
         let Some(first) = index.def(&element.id.value) else { continue };
-        if std::ptr::eq(first.element, element) {
-            continue;
-        }
         let id = &element.id.value;
         let msg = format!(
             "duplicate id `{id}`: it is already defined as {} {}; ids must be unique across all model files, so rename one",
@@ -81,20 +78,16 @@ fn team_duplicate(
 fn references(file: &SourceFile, index: &Index, sink: &mut impl FnMut(&str, Diagnostic)) {
     for r in &file.model.references {
         let id = &r.target.value;
-        match index.def(id) {
-            Some(def) if r.expected.contains(def.element.kind) => {}
-            Some(def) => {
-                let kind = def.element.kind;
+        match index.kind(id) {
+            Some(kind) if r.expected.contains(kind) => {}
+            Some(kind) => {
                 let msg =
                     format!("`{}` must name {}, but `{id}` is {} {}", r.key, r.expected, kind.article(), kind.noun());
-                sink(
-                    &file.path,
-                    Diagnostic::new(Code::WrongReferenceKind, r.target.range, msg).with_related(
-                        &def.file.path,
-                        def.element.id.range,
-                        format!("`{id}` is defined here"),
-                    ),
-                );
+                let mut d = Diagnostic::new(Code::WrongReferenceKind, r.target.range, msg);
+                if let Some(def) = index.def(id) {
+                    d = d.with_related(&def.file.path, def.element.id.range, format!("`{id}` is defined here"));
+                }
+                sink(&file.path, d);
             }
             None => {
                 let kinds: Vec<Kind> = r.expected.iter().collect();
