@@ -57,6 +57,8 @@ pub(super) struct IdTables {
     classes: HashMap<Box<str>, Defs>,
     /// Every definition of each team-defined mitigation template id.
     templates: HashMap<Box<str>, Defs>,
+    /// How many elements of each kind the files define (duplicates too), by [`Kind::ALL`]'s order.
+    per_kind: [usize; Kind::ALL.len()],
     /// Whether an element id is defined more than once; almost never, so the passes that ask
     /// whether a definition is the original need not look it up.
     duplicates: bool,
@@ -127,6 +129,9 @@ impl IdTables {
             for (item, e) in (0..).zip(&f.model.elements) {
                 let first = Defs::add(&mut ids.elements, &e.id.value, At { file, item }, |d| (e.kind, d));
                 ids.duplicates |= !first;
+                if let Some(n) = Kind::ALL.iter().position(|k| *k == e.kind).and_then(|i| ids.per_kind.get_mut(i)) {
+                    *n += 1;
+                }
             }
             for (item, c) in (0..).zip(&f.model.classes) {
                 Defs::add(&mut ids.classes, &c.id.value, At { file, item }, |d| d);
@@ -211,6 +216,11 @@ impl Index {
     /// The kind of element `id` names (its first definition's), without reading the definition.
     pub fn kind(&self, id: &str) -> Option<Kind> {
         self.ids.elements.get(id).map(|(kind, _)| *kind)
+    }
+
+    /// How many elements of `kind` the files define, duplicates included.
+    pub fn count(&self, kind: Kind) -> usize {
+        Kind::ALL.iter().position(|k| *k == kind).and_then(|i| self.ids.per_kind.get(i)).copied().unwrap_or(0)
     }
 
     /// Whether `element`, of a file the index was built from, is the first definition of its

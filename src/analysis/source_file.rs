@@ -241,7 +241,7 @@ impl SourceFile {
             }
         }
         old.diagnostics.extend(found);
-        old.line_index = LineIndex::new(&text);
+        old.line_index = old.line_index.edited(&text, splice.old.start, splice.old.end, splice.new.end);
         old.text = text;
         old.tree = Some(root);
         old

@@ -6,7 +6,7 @@ use hashbrown::{HashMap, HashSet};
 use crate::date::Date;
 use crate::diagnostic::Severity as Level;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Detail, Element, Mitigation, Severity, Status, Threat};
+use crate::model::{Detail, Element, Kind, Mitigation, Severity, Status, Threat};
 
 use super::code::{CodeFacts, Exposure, Shown};
 use super::{Analysed, FileKind, Index, Options, SourceFile};
@@ -43,17 +43,11 @@ pub(super) fn check(
     sink: &mut impl FnMut(&str, Diagnostic),
 ) -> HashMap<String, ThreatState> {
     // Sized up front, and the per-threat sets reused: on a model of thousands of threats, growing
-    // and allocating hash tables was most of this pass, which runs after every keystroke.
-    let (mut threats, mut mitigations) = (0, 0);
-    for element in files.iter().flat_map(|f| &f.model.elements) {
-        match &element.detail {
-            Detail::Threat(_) => threats += 1,
-            Detail::Mitigation(_) => mitigations += 1,
-            _ => {}
-        }
-    }
-    let mut by_threat: HashMap<&str, Vec<MitigationRef<'_>>> = HashMap::with_capacity(mitigations);
+    // and allocating hash tables was most of this pass, which runs after every keystroke. Each
+    // pass over the elements of a large model reads megabytes, so there are two.
+    let mut by_threat: HashMap<&str, Vec<MitigationRef<'_>>> = HashMap::with_capacity(index.count(Kind::Mitigation));
     let mut seen: HashSet<&str> = HashSet::new();
+    let backing = code.any.then(|| Backing::of(code));
     for file in files.iter() {
         for element in &file.model.elements {
             if let Detail::Mitigation(mitigation) = &element.detail {
@@ -63,12 +57,15 @@ pub(super) fn check(
                     by_threat.entry(threat).or_default().push(MitigationRef { file, element, mitigation, effective });
                 }
                 target_not_affected(file, mitigation, index, sink);
+                if let Some(backing) = &backing {
+                    unbacked(file, element, mitigation, backing, sink);
+                }
             }
         }
     }
     let in_code = InCode::by_threat(code);
     let nothing_in_code = InCode::default();
-    let mut states = HashMap::with_capacity(threats);
+    let mut states = HashMap::with_capacity(index.count(Kind::Threat));
     let mut scratch = Scratch::default();
     for file in files.iter() {
         for element in &file.model.elements {
@@ -87,9 +84,6 @@ pub(super) fn check(
     }
     for exposure in &code.exposures {
         exposure_finding(exposure, code, &by_threat, &states, index, sink);
-    }
-    if code.any {
-        unbacked_mitigations(files, code, sink);
     }
     states
 }
@@ -382,44 +376,58 @@ fn exposure_finding(
     sink(&exposure.file.path, d);
 }
 
-/// A mitigation the model marks implemented that no `@mitigates` in code names, directly (as
-/// its control) or through one of its threats, is an unverified claim. Reported only when the
-/// workspace has annotations at all.
-fn unbacked_mitigations(files: &Analysed<'_>, code: &CodeFacts<'_>, sink: &mut impl FnMut(&str, Diagnostic)) {
-    let mut named: HashSet<&str> = HashSet::new();
-    let mut unnamed: HashMap<&str, Vec<&str>> = HashMap::new();
-    for m in &code.mitigations {
-        match &m.control {
-            Some(control) => {
-                named.insert(control);
+/// The `@mitigates` annotations in code, as [`unbacked`] asks about them.
+struct Backing<'a> {
+    /// Controls that annotations name.
+    named: HashSet<&'a str>,
+    /// The assets of the annotations that name no control, by threat.
+    unnamed: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Backing<'a> {
+    fn of(code: &'a CodeFacts<'_>) -> Backing<'a> {
+        let mut backing = Backing { named: HashSet::new(), unnamed: HashMap::new() };
+        for m in &code.mitigations {
+            match &m.control {
+                Some(control) => {
+                    backing.named.insert(control);
+                }
+                None => backing.unnamed.entry(&m.threat).or_default().push(&m.asset),
             }
-            None => unnamed.entry(&m.threat).or_default().push(&m.asset),
         }
+        backing
     }
-    for file in files.iter().filter(|f| f.kind == FileKind::Model) {
-        for element in &file.model.elements {
-            let Detail::Mitigation(m) = &element.detail else { continue };
-            if m.status != Status::Implemented {
-                continue;
-            }
-            let id = &element.id.value;
-            // Backed by a `@mitigates` that names it, or that names one of its threats on an asset
-            // it covers without naming another control.
-            let backed = named.contains(id.as_str())
-                || m.mitigates
-                    .iter()
-                    .filter_map(|t| unnamed.get(t.value.as_str()))
-                    .flatten()
-                    .any(|asset| m.covers(asset));
-            if backed {
-                continue;
-            }
-            let threat = m.mitigates.first().map_or("<threat>", |t| t.value.as_str());
-            let msg = format!(
-                "`{id}` is marked implemented, but no `@mitigates` annotation in code backs it; annotate the code that implements it (`@mitigates <asset> against #{threat} using #{id}`)"
-            );
-            let range = m.status_range.unwrap_or(element.id.range);
-            sink(&file.path, Diagnostic::new(Code::UnbackedMitigation, range, msg));
-        }
+}
+
+/// A mitigation a model marks implemented that no `@mitigates` in code names, directly (as its
+/// control) or through one of its threats, is an unverified claim. Asked only when the workspace
+/// has annotations at all.
+fn unbacked(
+    file: &SourceFile,
+    element: &Element,
+    m: &Mitigation,
+    backing: &Backing<'_>,
+    sink: &mut impl FnMut(&str, Diagnostic),
+) {
+    if file.kind != FileKind::Model || m.status != Status::Implemented {
+        return;
     }
+    let id = &element.id.value;
+    // Backed by a `@mitigates` that names it, or that names one of its threats on an asset it
+    // covers without naming another control.
+    let backed = backing.named.contains(id.as_str())
+        || m.mitigates
+            .iter()
+            .filter_map(|t| backing.unnamed.get(t.value.as_str()))
+            .flatten()
+            .any(|asset| m.covers(asset));
+    if backed {
+        return;
+    }
+    let threat = m.mitigates.first().map_or("<threat>", |t| t.value.as_str());
+    let msg = format!(
+        "`{id}` is marked implemented, but no `@mitigates` annotation in code backs it; annotate the code that implements it (`@mitigates <asset> against #{threat} using #{id}`)"
+    );
+    let range = m.status_range.unwrap_or(element.id.range);
+    sink(&file.path, Diagnostic::new(Code::UnbackedMitigation, range, msg));
 }
