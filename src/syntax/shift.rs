@@ -12,14 +12,14 @@ pub trait Shift {
 
 impl Shift for TextRange {
     fn shift_from(&mut self, at: u32, delta: i64) {
-        let shift = |x: u32| {
-            if x < at {
-                return x;
-            }
-            u32::try_from(i64::from(x).saturating_add(delta)).unwrap_or(if delta < 0 { 0 } else { u32::MAX })
-        };
+        let shift = |x: u32| if x < at { x } else { moved(x, delta) };
         *self = TextRange::new(shift(self.start), shift(self.end));
     }
+}
+
+/// `x` moved by `delta`, clamped to the offsets a text can have.
+fn moved(x: u32, delta: i64) -> u32 {
+    u32::try_from(i64::from(x).saturating_add(delta)).unwrap_or(if delta < 0 { 0 } else { u32::MAX })
 }
 
 impl<T: Shift> Shift for Option<T> {
@@ -42,6 +42,10 @@ impl Shift for Node {
         if self.range.end < at || delta == 0 {
             return;
         }
+        if self.range.start >= at {
+            move_all(self, delta);
+            return;
+        }
         self.range.shift_from(at, delta);
         match &mut self.value {
             Value::Sequence(s) => s.items.shift_from(at, delta),
@@ -51,5 +55,19 @@ impl Shift for Node {
             }),
             Value::Scalar(_) | Value::Invalid => {}
         }
+    }
+}
+
+/// Moves a subtree that lies wholly after the edit, which is most of a large file's tree after
+/// an edit near its start: nothing in it needs comparing with the edit's offset.
+fn move_all(node: &mut Node, delta: i64) {
+    node.range = TextRange { start: moved(node.range.start, delta), end: moved(node.range.end, delta) };
+    match &mut node.value {
+        Value::Sequence(s) => s.items.iter_mut().for_each(|n| move_all(n, delta)),
+        Value::Mapping(m) => m.entries.iter_mut().for_each(|e| {
+            move_all(&mut e.key, delta);
+            move_all(&mut e.value, delta);
+        }),
+        Value::Scalar(_) | Value::Invalid => {}
     }
 }
