@@ -269,13 +269,15 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
-        let doc = params.text_document;
+        let lsp::TextDocumentItem { uri, text, version, .. } = params.text_document;
         let root = self.change("didOpen", |state| {
-            state.documents.insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
-            state.set_open(&doc.uri)
+            // The rope is built from the message's text, which then moves into the workspace:
+            // one copy of a large document fewer than collecting the rope again.
+            state.documents.insert(uri.clone(), Document::new(&text, version));
+            state.set_open(&uri, text)
         });
         if let Some(Some(root)) = root {
-            self.refresh_diagnostics(vec![root], Some(doc.uri));
+            self.refresh_diagnostics(vec![root], Some(uri));
         }
         // A file outside every workspace folder brings a root of its own to read.
         self.scan(false);
@@ -290,7 +292,8 @@ impl LanguageServer for Backend {
                 doc.apply(change, encoding);
             }
             doc.version = params.text_document.version;
-            state.set_open(&uri)
+            let text = doc.text();
+            state.set_open(&uri, text)
         });
         if let Some(Some(root)) = root {
             self.refresh_diagnostics(vec![root], Some(uri));
