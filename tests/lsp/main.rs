@@ -610,6 +610,37 @@ async fn bad_requests_get_answers_and_the_server_carries_on() {
     client.shutdown().await;
 }
 
+/// A panic in a handler itself, before it hands work to a blocking thread (where a snapshot is
+/// taken and positions are converted), is caught as well: without the guard around the whole
+/// handler it unwinds through the framework's serving loop and ends the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_a_handler_before_its_blocking_work_is_answered_logged_and_survived() {
+    let dir = workspace(&[("threatmodel.yaml", MODEL)]);
+    let path = root(&dir).join("threatmodel.yaml");
+    let mut client = started(&root(&dir), json!({})).await;
+    client.open(&path, MODEL).await;
+    for _ in 0..2 {
+        let panicked = client.request("threatls/panicForTests", json!({ "synchronous": true })).await;
+        assert_eq!(panicked["error"]["code"], -32603, "{panicked}");
+        let message = panicked["error"]["message"].as_str().unwrap();
+        assert!(message.contains("internal error while answering threatls/panicForTests"), "{message}");
+        let logged = |m: &Value| {
+            m["method"] == "window/logMessage"
+                && m["params"]["type"] == 1
+                && m["params"]["message"].as_str() == Some(message)
+        };
+        while !client.inbox.iter().any(logged) {
+            let message = client.recv().await;
+            client.inbox.push_back(message);
+        }
+        client.inbox.retain(|m| !logged(m));
+        // The next request is served, from the same state.
+        let hover = client.request("textDocument/hover", at(&path, 5, 9)).await;
+        assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("idor"), "{hover}");
+    }
+    client.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completion_and_hover_work_on_what_parses_in_a_broken_file() {
     let broken = MODEL.replace("mitigations:", "  - id: half\n    title: a: b\n    class: \nmitigations:");
