@@ -200,15 +200,22 @@ impl Workspace {
     }
 
     /// Sets a document open in an editor, taking its file from `from` (the same root before it
-    /// was read again) when that one was made from the same text: a large document is then not
-    /// parsed a second time, and both workspaces share one copy of it.
-    pub fn set_open_file_from(&mut self, path: &str, text: String, from: &Workspace) {
+    /// was read again) when that one was made from the same text (`is_text` says whether a text
+    /// is the document's): a large document is then not parsed a second time, both workspaces
+    /// share one copy of it, and `text` (which may have to collect the document) is not called.
+    pub fn set_open_file_from(
+        &mut self,
+        path: &str,
+        from: &Workspace,
+        is_text: impl FnOnce(&str) -> bool,
+        text: impl FnOnce() -> String,
+    ) {
         match from.files.get(path) {
-            Some(file) if Some(file.kind) == self.kind_of(path) && file.text == text => {
+            Some(file) if Some(file.kind) == self.kind_of(path) && is_text(&file.text) => {
                 self.relevant.remove(path);
                 self.insert_shared(Arc::clone(file));
             }
-            _ => self.set_open_file(path, text),
+            _ => self.set_open_file(path, text()),
         }
     }
 

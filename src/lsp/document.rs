@@ -20,6 +20,11 @@ impl Document {
         self.rope.to_string()
     }
 
+    /// Whether the document's text is `text`, without collecting it.
+    pub(super) fn is(&self, text: &str) -> bool {
+        self.rope == text
+    }
+
     /// Applies one change: a range replacement, or the whole text when it has no range.
     /// Positions past the end of a line or of the document are clamped.
     pub(super) fn apply(&mut self, change: &TextDocumentContentChangeEvent, encoding: PositionEncoding) {

@@ -4,6 +4,7 @@
 mod commands;
 mod convert;
 mod document;
+mod panics;
 mod publish;
 mod requests;
 mod server;

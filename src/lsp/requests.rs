@@ -1,5 +1,6 @@
 //! Requests: each takes a snapshot of the file's workspace under the lock, answers from it on
-//! a blocking thread (a panic there becomes an error answer), and converts the core's answer.
+//! a blocking thread, and converts the core's answer. A panic anywhere becomes an error answer
+//! (see `panics.rs`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -129,31 +130,6 @@ impl Backend {
         self.wait_for_scan(None).await;
         let state = self.lock();
         state.roots.iter().map(|r| (r.workspace.clone(), r.dir.clone(), state.encoding)).collect()
-    }
-}
-
-impl Backend {
-    /// Runs `f` on a blocking thread; a panic in it answers this request with an error and is
-    /// logged, and the server carries on.
-    pub(super) async fn run<T: Send + 'static>(
-        &self,
-        what: &'static str,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T> {
-        tokio::task::spawn_blocking(f).await.map_err(|e| {
-            let message = format!(
-                "threatls: internal error while answering {what}{}",
-                if e.is_panic() { " (a bug: please report it)" } else { "" }
-            );
-            if e.is_panic() {
-                self.log_error(message.clone());
-            }
-            Error { code: ErrorCode::InternalError, message: message.into(), data: None }
-        })
-    }
-
-    pub(super) async fn panic_for_tests(&self) -> Result<()> {
-        self.run("threatls/panicForTests", || std::panic::resume_unwind(Box::new("a panic on purpose"))).await
     }
 }
 

@@ -63,7 +63,7 @@ impl Backend {
         match result {
             Ok(value) => Some(value),
             Err(_) => {
-                self.log_error(format!("threatls: internal error while handling {what}; the server carries on"));
+                self.log_panic(what);
                 None
             }
         }
@@ -197,8 +197,10 @@ impl Backend {
     }
 }
 
-impl LanguageServer for Backend {
-    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+/// The bodies of the lifecycle and notification handlers; `LanguageServer` below dispatches to
+/// them.
+impl Backend {
+    async fn on_initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let capabilities = &params.capabilities;
         let offered = capabilities.general.as_ref().and_then(|g| g.position_encodings.clone()).unwrap_or_default();
         let utf8 = offered.contains(&lsp::PositionEncodingKind::UTF8);
@@ -242,7 +244,7 @@ impl LanguageServer for Backend {
         })
     }
 
-    async fn initialized(&self, _: lsp::InitializedParams) {
+    async fn on_initialized(&self, _: lsp::InitializedParams) {
         let watch = lsp::DidChangeWatchedFilesRegistrationOptions {
             watchers: vec![lsp::FileSystemWatcher {
                 glob_pattern: lsp::GlobPattern::String("**/*".to_owned()),
@@ -263,25 +265,27 @@ impl LanguageServer for Backend {
         tokio::spawn(async move { client.register_capability(vec![registration]).await });
     }
 
-    async fn shutdown(&self) -> Result<()> {
+    async fn on_shutdown(&self) -> Result<()> {
         self.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 
-    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
-        let doc = params.text_document;
+    async fn on_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let lsp::TextDocumentItem { uri, text, version, .. } = params.text_document;
         let root = self.change("didOpen", |state| {
-            state.documents.insert(doc.uri.clone(), Document::new(&doc.text, doc.version));
-            state.set_open(&doc.uri)
+            // The rope is built from the message's text, which then moves into the workspace:
+            // one copy of a large document fewer than collecting the rope again.
+            state.documents.insert(uri.clone(), Document::new(&text, version));
+            state.set_open(&uri, text)
         });
         if let Some(Some(root)) = root {
-            self.refresh_diagnostics(vec![root], Some(doc.uri));
+            self.refresh_diagnostics(vec![root], Some(uri));
         }
         // A file outside every workspace folder brings a root of its own to read.
         self.scan(false);
     }
 
-    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+    async fn on_change(&self, params: lsp::DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let root = self.change("didChange", |state| {
             let encoding = state.encoding;
@@ -290,14 +294,15 @@ impl LanguageServer for Backend {
                 doc.apply(change, encoding);
             }
             doc.version = params.text_document.version;
-            state.set_open(&uri)
+            let text = doc.text();
+            state.set_open(&uri, text)
         });
         if let Some(Some(root)) = root {
             self.refresh_diagnostics(vec![root], Some(uri));
         }
     }
 
-    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+    async fn on_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let root = self.change("didClose", |state| {
             state.documents.remove(&uri);
@@ -308,7 +313,7 @@ impl LanguageServer for Backend {
         }
     }
 
-    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+    async fn on_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let schedule = self.change("didChangeWatchedFiles", |state| {
             for change in params.changes {
                 // An open document's text comes from the editor, not the disk.
@@ -332,7 +337,7 @@ impl LanguageServer for Backend {
         }
     }
 
-    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+    async fn on_configuration(&self, params: lsp::DidChangeConfigurationParams) {
         if !settings::are_ours(&params.settings) {
             return;
         }
@@ -351,76 +356,112 @@ impl LanguageServer for Backend {
         self.refresh_diagnostics(all, None);
         self.scan(false);
     }
+}
+
+/// Where the framework dispatches every method: each handler's whole body runs under a guard
+/// that turns a panic into an error answer or a log line (see `panics.rs`).
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        self.answer("initialize", self.on_initialize(params)).await
+    }
+
+    async fn initialized(&self, params: lsp::InitializedParams) {
+        self.handle("initialized", self.on_initialized(params)).await
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.answer("shutdown", self.on_shutdown()).await
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        self.handle("textDocument/didOpen", self.on_open(params)).await
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        self.handle("textDocument/didChange", self.on_change(params)).await
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        self.handle("textDocument/didClose", self.on_close(params)).await
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        self.handle("workspace/didChangeWatchedFiles", self.on_watched_files(params)).await
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        self.handle("workspace/didChangeConfiguration", self.on_configuration(params)).await
+    }
 
     async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
-        requests::completion(self, params).await
+        self.answer("textDocument/completion", requests::completion(self, params)).await
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
-        requests::hover(self, params).await
+        self.answer("textDocument/hover", requests::hover(self, params)).await
     }
 
     async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {
-        requests::definition(self, params).await
+        self.answer("textDocument/definition", requests::definition(self, params)).await
     }
 
     async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
-        requests::references(self, params).await
+        self.answer("textDocument/references", requests::references(self, params)).await
     }
 
     async fn prepare_rename(
         &self,
         params: lsp::TextDocumentPositionParams,
     ) -> Result<Option<lsp::PrepareRenameResponse>> {
-        requests::prepare_rename(self, params).await
+        self.answer("textDocument/prepareRename", requests::prepare_rename(self, params)).await
     }
 
     async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
-        requests::rename(self, params).await
+        self.answer("textDocument/rename", requests::rename(self, params)).await
     }
 
     async fn document_highlight(
         &self,
         params: lsp::DocumentHighlightParams,
     ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
-        requests::highlights(self, params).await
+        self.answer("textDocument/documentHighlight", requests::highlights(self, params)).await
     }
 
     async fn document_symbol(&self, params: lsp::DocumentSymbolParams) -> Result<Option<lsp::DocumentSymbolResponse>> {
-        requests::document_symbols(self, params).await
+        self.answer("textDocument/documentSymbol", requests::document_symbols(self, params)).await
     }
 
     async fn symbol(&self, params: lsp::WorkspaceSymbolParams) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
-        requests::workspace_symbols(self, params).await
+        self.answer("workspace/symbol", requests::workspace_symbols(self, params)).await
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
-        requests::code_actions(self, params).await
+        self.answer("textDocument/codeAction", requests::code_actions(self, params)).await
     }
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
-        requests::code_lenses(self, params).await
+        self.answer("textDocument/codeLens", requests::code_lenses(self, params)).await
     }
 
     async fn semantic_tokens_full(
         &self,
         params: lsp::SemanticTokensParams,
     ) -> Result<Option<lsp::SemanticTokensResult>> {
-        requests::semantic_tokens(self, params).await
+        self.answer("textDocument/semanticTokens/full", requests::semantic_tokens(self, params)).await
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<lsp::LSPAny>> {
-        super::commands::execute(self, params).await
+        self.answer("workspace/executeCommand", super::commands::execute(self, params)).await
     }
 
     async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> Result<lsp::DocumentDiagnosticReportResult> {
-        requests::document_diagnostics(self, params).await
+        self.answer("textDocument/diagnostic", requests::document_diagnostics(self, params)).await
     }
 
     async fn workspace_diagnostic(
         &self,
         params: lsp::WorkspaceDiagnosticParams,
     ) -> Result<lsp::WorkspaceDiagnosticReportResult> {
-        requests::workspace_diagnostics(self, params).await
+        self.answer("workspace/diagnostic", requests::workspace_diagnostics(self, params)).await
     }
 }

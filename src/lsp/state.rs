@@ -136,8 +136,7 @@ impl State {
     }
 
     /// Sets an open document's text in its workspace.
-    pub(super) fn set_open(&mut self, uri: &Uri) -> Option<usize> {
-        let text = self.documents.get(uri)?.text();
+    pub(super) fn set_open(&mut self, uri: &Uri, text: String) -> Option<usize> {
         let (root, rel) = self.locate_uri(uri)?;
         self.roots.get_mut(root)?.workspace.set_open_file(&rel, text);
         self.generation += 1;
@@ -178,18 +177,13 @@ impl State {
     /// Puts a freshly scanned workspace in place of a root's, keeping the open documents'
     /// text, which is newer than the disk's.
     pub(super) fn merge_scan(&mut self, root: usize, mut scanned: Workspace) {
-        let open: Vec<(String, String)> = self
-            .documents
-            .iter()
-            .filter_map(|(uri, doc)| {
-                let path = uri.to_file_path()?;
-                let (r, rel) = self.find(&path)?;
-                (r == root).then(|| (rel, doc.text()))
-            })
-            .collect();
         if let Some(r) = self.roots.get(root) {
-            for (rel, text) in open {
-                scanned.set_open_file_from(&rel, text, &r.workspace);
+            for (uri, doc) in &self.documents {
+                let Some((r_of, rel)) = uri.to_file_path().and_then(|path| self.find(&path)) else { continue };
+                if r_of == root {
+                    // Compared with the rope: the text is only collected when it changed.
+                    scanned.set_open_file_from(&rel, &r.workspace, |text| doc.is(text), || doc.text());
+                }
             }
         }
         if let Some(r) = self.roots.get_mut(root) {

@@ -76,10 +76,12 @@ fn content_length(line: &str) -> Option<&str> {
     Some(value.trim())
 }
 
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
+/// Writes one frame: its header, then the body as it is (a copy of a large body with its
+/// header in front cost as much memory again).
+async fn write_frame<W: AsyncWrite + Unpin>(to: &mut W, body: &[u8]) -> std::io::Result<()> {
+    to.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()).await?;
+    to.write_all(body).await?;
+    to.flush().await
 }
 
 /// The answer to a message the framework cannot take, or `None` to pass it on unchanged.
@@ -143,7 +145,7 @@ where
             Ok(None) | Err(_) => return,
             Ok(Some(Frame::Body(body))) => match reject(&body) {
                 None => {
-                    if server.write_all(&frame(&body)).await.is_err() || server.flush().await.is_err() {
+                    if write_frame(&mut server, &body).await.is_err() {
                         return;
                     }
                     continue;
@@ -183,7 +185,7 @@ pub(super) async fn forward<R: AsyncRead + Unpin>(server: R, out: Outbox) {
 /// Writes messages to the client, whole frames at a time, until the stream ends.
 pub(super) async fn write<W: AsyncWrite + Unpin>(mut client: W, mut messages: mpsc::Receiver<Option<Vec<u8>>>) {
     while let Some(Some(body)) = messages.recv().await {
-        if client.write_all(&frame(&body)).await.is_err() || client.flush().await.is_err() {
+        if write_frame(&mut client, &body).await.is_err() {
             return;
         }
     }

@@ -6,6 +6,7 @@
 //! - [`parse_yaml`]: a fault-tolerant YAML reader that keeps a range for every node, refuses
 //!   duplicate keys, bounds alias expansion and nesting, and recovers after a syntax error.
 
+mod build;
 mod char_map;
 mod line_index;
 mod parse;

@@ -589,16 +589,7 @@ async fn bad_requests_get_answers_and_the_server_carries_on() {
     let panicked = client.request("threatls/panicForTests", Value::Null).await;
     assert_eq!(panicked["error"]["code"], -32603, "{panicked}");
     // ... and is logged.
-    let logged = |m: &Value| {
-        m["method"] == "window/logMessage"
-            && m["params"]["message"]
-                .as_str()
-                .is_some_and(|t| t.contains("internal error while answering threatls/panicForTests"))
-    };
-    while !client.inbox.iter().any(logged) {
-        let message = client.recv().await;
-        client.inbox.push_back(message);
-    }
+    wait_for_log(&mut client, |t| t.contains("internal error while answering threatls/panicForTests")).await;
     // A cancelled request is answered once: with its result or as cancelled.
     let id = client.send_request("textDocument/completion", at(&path, 7, 11)).await;
     client.notify("$/cancelRequest", json!({ "id": id })).await;
@@ -607,6 +598,42 @@ async fn bad_requests_get_answers_and_the_server_carries_on() {
     // Still serving.
     let hover = client.request("textDocument/hover", at(&path, 5, 9)).await;
     assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("idor"));
+    client.shutdown().await;
+}
+
+/// Reads until the server logs a message that `matches`, and takes that message out of the inbox.
+async fn wait_for_log(client: &mut Client, matches: impl Fn(&str) -> bool) -> Value {
+    let logged =
+        |m: &Value| m["method"] == "window/logMessage" && m["params"]["message"].as_str().is_some_and(&matches);
+    loop {
+        if let Some(at) = client.inbox.iter().position(logged) {
+            return client.inbox.remove(at).unwrap();
+        }
+        let message = client.recv().await;
+        client.inbox.push_back(message);
+    }
+}
+
+/// A panic in a handler itself, before it hands work to a blocking thread (where a snapshot is
+/// taken and positions are converted), is caught as well: without the guard around the whole
+/// handler it unwinds through the framework's serving loop and ends the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_a_handler_before_its_blocking_work_is_answered_logged_and_survived() {
+    let dir = workspace(&[("threatmodel.yaml", MODEL)]);
+    let path = root(&dir).join("threatmodel.yaml");
+    let mut client = started(&root(&dir), json!({})).await;
+    client.open(&path, MODEL).await;
+    for _ in 0..2 {
+        let panicked = client.request("threatls/panicForTests", json!({ "synchronous": true })).await;
+        assert_eq!(panicked["error"]["code"], -32603, "{panicked}");
+        let message = panicked["error"]["message"].as_str().unwrap();
+        assert!(message.contains("internal error while answering threatls/panicForTests"), "{message}");
+        let logged = wait_for_log(&mut client, |t| t == message).await;
+        assert_eq!(logged["params"]["type"], 1, "{logged}");
+        // The next request is served, from the same state.
+        let hover = client.request("textDocument/hover", at(&path, 5, 9)).await;
+        assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("idor"), "{hover}");
+    }
     client.shutdown().await;
 }
 
