@@ -159,15 +159,7 @@ fn child(node: &Node, slot: Slot) -> Option<&Node> {
 
 /// Gives a copied subtree the alias's range, which is where its content appears in the file.
 fn relocate(node: &mut Node, range: TextRange) {
-    node.range = range;
-    match &mut node.value {
-        Value::Sequence(s) => s.items.iter_mut().for_each(|n| relocate(n, range)),
-        Value::Mapping(m) => m.entries.iter_mut().for_each(|e| {
-            relocate(&mut e.key, range);
-            relocate(&mut e.value, range);
-        }),
-        Value::Scalar(_) | Value::Invalid => {}
-    }
+    node.each_range_mut(&mut |r| *r = range);
 }
 
 pub(super) struct Builder<'a> {

@@ -61,13 +61,5 @@ impl Shift for Node {
 /// Moves a subtree that lies wholly after the edit, which is most of a large file's tree after
 /// an edit near its start: nothing in it needs comparing with the edit's offset.
 fn move_all(node: &mut Node, delta: i64) {
-    node.range = TextRange { start: moved(node.range.start, delta), end: moved(node.range.end, delta) };
-    match &mut node.value {
-        Value::Sequence(s) => s.items.iter_mut().for_each(|n| move_all(n, delta)),
-        Value::Mapping(m) => m.entries.iter_mut().for_each(|e| {
-            move_all(&mut e.key, delta);
-            move_all(&mut e.value, delta);
-        }),
-        Value::Scalar(_) | Value::Invalid => {}
-    }
+    node.each_range_mut(&mut |r| *r = TextRange { start: moved(r.start, delta), end: moved(r.end, delta) });
 }

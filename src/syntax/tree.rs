@@ -92,6 +92,19 @@ impl Node {
         }
     }
 
+    /// Calls `f` on the range of this node and of every node under it.
+    pub(super) fn each_range_mut(&mut self, f: &mut impl FnMut(&mut TextRange)) {
+        f(&mut self.range);
+        match &mut self.value {
+            Value::Sequence(s) => s.items.iter_mut().for_each(|n| n.each_range_mut(f)),
+            Value::Mapping(m) => m.entries.iter_mut().for_each(|e| {
+                e.key.each_range_mut(f);
+                e.value.each_range_mut(f);
+            }),
+            Value::Scalar(_) | Value::Invalid => {}
+        }
+    }
+
     /// Drops every item and entry that starts at or after `offset` (recovery re-reads them).
     pub(super) fn truncate_from(&mut self, offset: u32) {
         match &mut self.value {
